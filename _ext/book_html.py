@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+def _dedupe_scripts(
+    app, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
     scripts = context.get("script_files")
     if scripts:
         seen: set[tuple[str, str]] = set()

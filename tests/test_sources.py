@@ -1,0 +1,89 @@
+"""The book's sources: clean notebooks, one set-up cell, a table of contents that matches."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import setup_cell  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+TOC = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+CONFIG = (ROOT / "_config.yml").read_text(encoding="utf-8")
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no chapter notebooks in chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts (nbstripout)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_starts_with_the_setup_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), (
+        f"{path.name}: the first cell must be the chapter title"
+    )
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code.source == setup_cell.setup_source(), (
+        f"{path.name}: first code cell is not the set-up cell; run `python tools/setup_cell.py`"
+    )
+
+
+def test_setup_cell_installs_from_the_configured_repository():
+    url = setup_cell.repository_url()
+    assert url.startswith("https://github.com/")
+    assert f"git+{url}" in setup_cell.setup_source()
+    assert re.search(r"launch_buttons:(.|\n)*colab_url: https://colab.research.google.com", CONFIG)
+    assert "use_download_button: true" in CONFIG
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_is_in_the_toc(path):
+    assert f"file: chapters/{path.stem}\n" in TOC, f"{path.name} is not listed in _toc.yml"
+
+
+def test_every_toc_entry_exists():
+    for entry in re.findall(r"file:\s*(\S+)", TOC):
+        candidates = [ROOT / f"{entry}{ext}" for ext in (".ipynb", ".md")]
+        assert any(c.exists() for c in candidates), f"_toc.yml lists missing file {entry}"
+
+
+def test_build_is_strict_and_cached():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "BOOK_FLAGS := -W -n --keep-going" in makefile
+    assert re.search(r"execute_notebooks:\s*cache", CONFIG)
+    assert re.search(r"allow_errors:\s*false", CONFIG)
+    assert re.search(r"timeout:\s*\d+", CONFIG)
+
+
+def test_bibliography_has_the_core_papers():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    for key in (
+        "he2016deep",
+        "xie2017aggregated",
+        "zagoruyko2016wide",
+        "szegedy2015going",
+        "ioffe2015batch",
+    ):
+        assert f"{{{key}," in bib, f"references.bib lacks {key}"
+
+
+def test_jupyter_book_is_kept_below_2():
+    reqs = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert re.search(r"^jupyter-book>=1\.0\.4,<2$", reqs, flags=re.MULTILINE)

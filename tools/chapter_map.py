@@ -1,0 +1,112 @@
+"""Draw the front page's map of chapters: ``python tools/chapter_map.py`` writes images/chapter_map.svg.
+
+The map is committed; rerun this script after adding or renaming a chapter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+# Okabe-Ito colours, one per part of the book.
+PARTS = {
+    "From ResNet to ResNeXt": "#56B4E9",
+    "Cardinality": "#E69F00",
+    "In practice": "#009E73",
+}
+CHAPTERS = [
+    ("1", "Skip connections", "why deep plain nets\nfail to train", "From ResNet to ResNeXt"),
+    ("2", "Residual blocks", "basic, bottleneck,\nResNet-50 counted", "From ResNet to ResNeXt"),
+    ("3", "Width vs depth", "wide ResNets at a\nfixed budget", "From ResNet to ResNeXt"),
+    ("4", "Cardinality", "three equal forms,\nTable 2 rebuilt", "Cardinality"),
+    ("5", "Building ResNeXt", "template rules,\nResNeXt-29 and -50", "Cardinality"),
+    ("6", "Experiments", "cardinality sweep,\nthe explorer", "Cardinality"),
+    ("7", "Fast group convs", "why fewer FLOPs can\nrun slower", "In practice"),
+    ("8", "A toy example", "noise, random labels,\nand the fix", "In practice"),
+    ("9", "What came next", "to depthwise convs\nand detection", "In practice"),
+    ("A", "Real data", "digits and CIFAR-10", "In practice"),
+]
+
+
+def draw() -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 4.6)
+    ax.axis("off")
+    rows = [CHAPTERS[0:3], CHAPTERS[3:6], CHAPTERS[6:10]]
+    centres = {}
+    for r, row in enumerate(rows):
+        y = 3.75 - r * 1.45
+        xs = [1.3 + i * 2.45 for i in range(len(row))]
+        for x, (num, title, sub, part) in zip(xs, row, strict=True):
+            box = FancyBboxPatch(
+                (x - 1.05, y - 0.5),
+                2.1,
+                1.0,
+                boxstyle="round,pad=0.04",
+                facecolor=PARTS[part],
+                alpha=0.35,
+                edgecolor=PARTS[part],
+                linewidth=2,
+            )
+            ax.add_patch(box)
+            ax.text(
+                x,
+                y + 0.22,
+                f"{num}. {title}",
+                ha="center",
+                va="center",
+                fontsize=11,
+                fontweight="bold",
+            )
+            ax.text(x, y - 0.18, sub, ha="center", va="center", fontsize=9)
+            centres[num] = (x, y)
+    order = [c[0] for c in CHAPTERS]
+    for a, b in zip(order, order[1:], strict=False):
+        (x0, y0), (x1, y1) = centres[a], centres[b]
+        if y0 == y1:
+            start, end, style = (x0 + 1.08, y0), (x1 - 1.08, y1), "arc3"
+        else:  # wrap to the next row
+            start, end, style = (x0, y0 - 0.52), (x1, y1 + 0.52), "arc3,rad=-0.08"
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color="#444444",
+                connectionstyle=style,
+                linewidth=1.2,
+            )
+        )
+    for i, (part, colour) in enumerate(PARTS.items()):
+        ax.add_patch(
+            FancyBboxPatch(
+                (8.05, 3.95 - i * 0.33),
+                0.22,
+                0.2,
+                boxstyle="square,pad=0",
+                facecolor=colour,
+                alpha=0.35,
+                edgecolor=colour,
+            )
+        )
+        ax.text(8.35, 4.05 - i * 0.33, part, va="center", fontsize=9)
+    return fig
+
+
+if __name__ == "__main__":
+    out = ROOT / "images" / "chapter_map.svg"
+    plt.rcParams["svg.hashsalt"] = (
+        "resnext-book"  # stable ids, so the file only changes with the map
+    )
+    fig = draw()
+    fig.savefig(out, bbox_inches="tight", metadata={"Date": None})
+    fig.savefig("/tmp/chapter_map.png", bbox_inches="tight", dpi=100)
+    print(f"wrote {out.relative_to(ROOT)}")
