@@ -1,0 +1,253 @@
+"""helpers.plots: every figure function returns a figure with the expected artists and labels,
+block diagrams draw every kind, the grouped weight matrix is block diagonal, and bad arguments
+raise ValueError naming the parameter."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from helpers import plots  # noqa: E402
+
+
+def fake_run(cardinality: int = 4, seed: int = 0, epochs: int = 5) -> dict:
+    """A run dict in the contract's format with made-up, smooth curves."""
+    t = np.arange(1, epochs + 1)
+    level = 0.6 + 0.04 * np.log2(cardinality) + 0.01 * seed
+    accuracy = level * (1 - np.exp(-t / 2))
+    loss = 2.0 * np.exp(-t / 3) + 0.1 * seed
+    return {
+        "config": {
+            "model": {"block": "resnext", "cardinality": cardinality, "bottleneck_width": 4},
+            "data": {"name": "synthetic"},
+            "epochs": epochs,
+            "seed": seed,
+        },
+        "history": {
+            "loss": loss.tolist(),
+            "val_loss": (loss + 0.1).tolist(),
+            "accuracy": accuracy.tolist(),
+            "val_accuracy": (accuracy - 0.03).tolist(),
+            "seconds": [1.0] * epochs,
+        },
+        "test_accuracy": float(accuracy[-1] - 0.04),
+        "params": 1000 * cardinality,
+        "helpers_version": "0.1.0",
+        "key": f"fake-{cardinality}-{seed}-{epochs}",
+    }
+
+
+@pytest.fixture(autouse=True)
+def fresh_colours():
+    plots.reset_colors()
+    yield
+    plots.reset_colors()
+
+
+def texts_of(fig: Figure) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+# --------------------------------------------------------------------------------------------
+# colours
+# --------------------------------------------------------------------------------------------
+
+
+def test_color_for_is_stable_and_colour_blind_safe():
+    first = plots.color_for("C=1")
+    assert plots.color_for("C=32") != first
+    assert plots.color_for("C=1") == first
+    assert plots.color_for(4) == plots.color_for("4")
+    assert set(plots.PALETTE) == set(plots.OKABE_ITO.values())
+    plots.reset_colors({"C=1": "#000000"})
+    assert plots.color_for("C=1") == "#000000"
+
+
+# --------------------------------------------------------------------------------------------
+# curves
+# --------------------------------------------------------------------------------------------
+
+
+def test_training_curves_one_run_two_panels_train_dashed_val_solid():
+    fig = plots.training_curves(fake_run())
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
+        styles = sorted(line.get_linestyle() for line in ax.lines)
+        assert styles == ["-", "--"]
+        assert ax.get_xlabel() == "epoch"
+    assert "loss" in fig.axes[0].get_ylabel()
+    assert fig.axes[1].get_ylabel() == "accuracy (%)"
+    # Accuracy is drawn in percent.
+    assert max(fig.axes[1].lines[0].get_ydata()) > 1.0
+
+
+def test_training_curves_several_runs_labels_colours_and_legend():
+    runs = [fake_run(c) for c in (1, 4, 32)]
+    fig = plots.training_curves(runs, metrics=("accuracy",))
+    ax = fig.axes[0]
+    assert len(ax.lines) == 6  # train + validation per run
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["C=1", "C=4", "C=32", "training", "validation"]
+    # Same colour for a configuration's two curves and as color_for gives it.
+    assert ax.lines[0].get_color() == ax.lines[1].get_color() == plots.color_for("C=1")
+    fig2 = plots.training_curves(runs, labels=["a", "b", "c"], metrics="loss")
+    assert [t.get_text() for t in fig2.axes[0].get_legend().get_texts()][:3] == ["a", "b", "c"]
+
+
+def test_training_curves_rejects_bad_input():
+    with pytest.raises(ValueError, match="runs_or_run"):
+        plots.training_curves([])
+    with pytest.raises(ValueError, match="labels"):
+        plots.training_curves([fake_run(), fake_run(8)], labels=["only one"])
+    with pytest.raises(ValueError, match="metrics"):
+        plots.training_curves(fake_run(), metrics=("top5",))
+
+
+def test_compare_draws_mean_and_band_per_group():
+    groups = {f"C={c}": [fake_run(c, s) for s in range(3)] for c in (1, 32)}
+    fig = plots.compare(groups)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert len(ax.collections) == 2  # the +/- std bands
+    mean = np.mean([fake_run(1, s)["history"]["val_accuracy"] for s in range(3)], axis=0) * 100
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), mean)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "C=1 (3 seeds)",
+        "C=32 (3 seeds)",
+    ]
+    assert ax.get_ylabel() == "validation accuracy (%)"
+    with pytest.raises(ValueError, match="groups"):
+        plots.compare({})
+    with pytest.raises(ValueError, match="metric"):
+        plots.compare(groups, metric="top5")
+
+
+def test_accuracy_vs_cardinality_log2_axis_means_and_seeds():
+    runs = [fake_run(c, s) for c in (1, 2, 4, 32) for s in range(3)]
+    fig = plots.accuracy_vs(runs)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert list(ax.get_xticks()) == [1, 2, 4, 32]
+    assert ax.get_xlabel().startswith("cardinality")
+    assert ax.get_ylabel() == "final validation accuracy (%)"
+    # one errorbar line of 4 means, and 4 scatter groups of 3 seeds each (+ the legend proxy)
+    means = ax.lines[0].get_ydata()
+    assert len(means) == 4
+    expected = np.mean([fake_run(4, s)["history"]["val_accuracy"][-1] for s in range(3)]) * 100
+    assert means[2] == pytest.approx(expected)
+    dots = [c for c in ax.collections if len(c.get_offsets()) == 3]
+    assert len(dots) == 4
+    fig2 = plots.accuracy_vs(runs, metric="test_accuracy")
+    assert fig2.axes[0].get_ylabel() == "test accuracy (%)"
+    with pytest.raises(ValueError, match="key"):
+        plots.accuracy_vs(runs, key="depth")
+
+
+def test_bars_with_reference_and_human_numbers():
+    fig = plots.bars(
+        ["ResNet-50", "ResNeXt-50"],
+        [25.6e6, 25.0e6],
+        "parameters",
+        reference=[25.5e6, None],
+    )
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["25.6M", "25.0M", "25.5M"]  # no label for the unknown reference
+    assert ax.get_ylabel() == "parameters"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ours", "paper"]
+    with pytest.raises(ValueError, match="values"):
+        plots.bars(["a", "b"], [1.0], "x")
+    with pytest.raises(ValueError, match="reference"):
+        plots.bars(["a", "b"], [1.0, 2.0], "x", reference=[1.0])
+
+
+# --------------------------------------------------------------------------------------------
+# block diagrams
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(plots.DIAGRAM_KINDS))
+def test_block_diagram_every_kind(kind):
+    fig = plots.block_diagram(kind)
+    assert isinstance(fig, Figure)
+    texts = texts_of(fig)
+    assert any(t.startswith("convolution weights:") for t in texts)
+    assert any(t.endswith("-d in") for t in texts) and any(t.endswith("-d out") for t in texts)
+    boxes = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyBboxPatch"]
+    assert len(boxes) >= 2
+    has_sum = any(type(p).__name__ == "Circle" for p in fig.axes[0].patches)
+    assert has_sum == (kind != "plain")
+    # Everything drawn lies inside the figure: no label cut off.
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    for text in fig.axes[0].texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.x1 <= width + 1, text.get_text()
+        assert box.y0 >= -1 and box.y1 <= height + 1, text.get_text()
+
+
+def test_block_diagram_labels_of_the_paper():
+    texts = texts_of(plots.block_diagram("resnext_c"))
+    assert "3×3 grouped, 128→128, C=32" in texts
+    assert "1×1, 256→128" in texts and "1×1, 128→256" in texts
+    texts = texts_of(plots.block_diagram("resnext_a"))
+    assert texts.count("1×1, 256→4") == 4  # 3 paths, an ellipsis, the last path
+    assert "…" in texts and "C = 32\npaths" in texts
+    texts = texts_of(plots.block_diagram("resnext_b", cardinality=2, bottleneck_width=40))
+    assert texts.count("1×1, 256→40") == 2 and "…" not in texts
+    assert "concatenate, 80 channels" in texts
+    # Forms a, b and c have the same number of weights (70,144 for 32x4d, as in the paper).
+    for kind in ("resnext_a", "resnext_b", "resnext_c"):
+        assert "convolution weights: 70,144" in texts_of(plots.block_diagram(kind))
+    texts = texts_of(plots.block_diagram("bottleneck", channels=256, bottleneck=64))
+    assert "3×3, 64→64" in texts
+
+
+def test_block_diagram_rejects_bad_input():
+    with pytest.raises(ValueError, match="kind.*'resnext_d'"):
+        plots.block_diagram("resnext_d")
+    with pytest.raises(ValueError, match="cardinality"):
+        plots.block_diagram("resnext_c", cardinality=0)
+    with pytest.raises(ValueError, match="sizes.*'cardinality'"):
+        plots.block_diagram("plain", cardinality=4)
+
+
+# --------------------------------------------------------------------------------------------
+# grouped weight matrix
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cin", "cout", "groups"), [(16, 16, 4), (8, 16, 2), (128, 128, 32)])
+def test_grouped_weight_is_block_diagonal(cin, cout, groups):
+    fig = plots.grouped_weight(cin, cout, groups)
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape == (cout, cin)
+    used = ~np.ma.getmaskarray(image)
+    gi, go = cin // groups, cout // groups
+    expected = np.zeros((cout, cin), dtype=bool)
+    for g in range(groups):
+        expected[g * go : (g + 1) * go, g * gi : (g + 1) * gi] = True
+    np.testing.assert_array_equal(used, expected)
+    assert used.sum() == cin * cout // groups
+    title = fig.axes[0].get_title()
+    assert f"C={groups}" in title and f"(1/{groups})" in title
+    assert fig.axes[0].get_xlabel().startswith("input channel")
+
+
+def test_grouped_weight_rejects_groups_not_dividing():
+    with pytest.raises(ValueError, match="groups.*in_channels=10"):
+        plots.grouped_weight(10, 12, 4)
+    with pytest.raises(ValueError, match="groups.*out_channels=10"):
+        plots.grouped_weight(12, 10, 4)
+    with pytest.raises(ValueError, match="groups"):
+        plots.grouped_weight(12, 12, 0)
