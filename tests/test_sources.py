@@ -36,7 +36,9 @@ def test_notebook_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), (
+    # The first cell is the title, optionally preceded by its label line, e.g. `(ch-cardinality)=`.
+    lines = [ln for ln in nb.cells[0].source.splitlines() if not re.fullmatch(r"\(.+\)=", ln)]
+    assert nb.cells[0].cell_type == "markdown" and lines[0].startswith("# "), (
         f"{path.name}: the first cell must be the chapter title"
     )
     first_code = next(c for c in nb.cells if c.cell_type == "code")
