@@ -1,0 +1,531 @@
+"""Grids of training runs, run through the cache, and the named sweeps the chapters show.
+
+:func:`run_grid` trains every combination of a grid for several seeds (each run cached, so an
+interrupted sweep resumes where it stopped). :data:`SWEEPS` names the sweeps whose results ship
+with the package in ``helpers/precomputed/NAME.json``, so that a chapter can plot them without
+training; regenerate one with::
+
+    python -m helpers.sweep cardinality            # writes helpers/precomputed/cardinality.json
+    python -m helpers.sweep cardinality --out x.json
+    python -m helpers.sweep --list
+
+and read it with :func:`load_precomputed`. To add a sweep, write a function that returns a
+:class:`Sweep` and add it to :data:`SWEEPS` under its name.
+
+Grid keys
+---------
+A grid is ``{key: [value, ...]}``; the runs are the product of all lists (in order, the last key
+fastest), each for every seed. A key is
+
+- a key of the model config (``"cardinality"``, ``"width"``, ...): sets that key;
+- any name whose values are dicts: each dict is merged into the model config, to vary several
+  keys together (e.g. ``{"model": [{"cardinality": 1, "bottleneck_width": 11}, ...]}``);
+- ``"epochs"``, ``"learning_rate"``, ``"batch_size"`` or ``"optimizer"``: an argument of
+  :func:`helpers.training.train`;
+- ``"data.<knob>"`` (``"data.noise"``, ``"data.n_train"``, ...): an argument of
+  :func:`helpers.data.load`.
+
+Examples
+--------
+>>> from helpers import sweep
+>>> "cardinality" in sweep.SWEEPS
+True
+>>> runs = sweep.run_grid({"width": 16}, {"cardinality": [1, 2]}, seeds=[0],
+...                       data={"n_train": 100}, epochs=1)  # doctest: +SKIP
+>>> [r["config"]["model"]["cardinality"] for r in runs]  # doctest: +SKIP
+[1, 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import helpers
+from helpers import cache as run_cache
+
+__all__ = [
+    "PRECOMPUTED_DIR",
+    "SWEEPS",
+    "Sweep",
+    "expand_grid",
+    "load_precomputed",
+    "main",
+    "run_grid",
+    "run_sweep",
+    "summarize",
+]
+
+PRECOMPUTED_DIR = Path(__file__).resolve().parent / "precomputed"
+TRAIN_KEYS = ("epochs", "learning_rate", "batch_size", "optimizer")
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A named grid: what :func:`run_grid` is called with, plus a one-line description."""
+
+    description: str
+    base_config: dict[str, Any]
+    grid: dict[str, list[Any]]
+    seeds: tuple[int, ...] = (0, 1, 2)
+    data: dict[str, Any] = field(default_factory=dict)
+    train: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Grids
+# --------------------------------------------------------------------------------------------
+
+
+def _check_grid(grid: Any) -> dict[str, list[Any]]:
+    if not isinstance(grid, dict) or not grid:
+        raise ValueError(f"grid must be a non-empty dict of key -> list of values, got {grid!r}")
+    for key, values in grid.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"grid keys must be non-empty strings, got {key!r}")
+        if isinstance(values, str | bytes | dict) or not isinstance(values, Sequence):
+            raise ValueError(f"grid[{key!r}] must be a list of values, got {values!r}")
+        if len(values) == 0:
+            raise ValueError(f"grid[{key!r}] must not be empty")
+        kinds = {isinstance(v, dict) for v in values}
+        if len(kinds) > 1:
+            raise ValueError(f"grid[{key!r}] mixes dicts and plain values: {values!r}")
+        if key.startswith("data.") and key == "data.":
+            raise ValueError(f"grid key {key!r} names no data knob")
+    return {k: list(v) for k, v in grid.items()}
+
+
+def expand_grid(
+    base_config: dict[str, Any], grid: dict[str, list[Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """Every point of ``grid`` as ``(model_config, data_overrides, train_overrides)``.
+
+    Examples
+    --------
+    >>> points = expand_grid({"width": 32}, {"cardinality": [1, 2], "data.noise": [0.0]})
+    >>> [(m["cardinality"], d) for m, d, t in points]
+    [(1, {'noise': 0.0}), (2, {'noise': 0.0})]
+    """
+    if not isinstance(base_config, dict):
+        raise ValueError(f"base_config must be a dict, got {type(base_config).__name__}")
+    grid = _check_grid(grid)
+    points = []
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
+        model, data, train = dict(base_config), {}, {}
+        for key, value in zip(keys, values, strict=True):
+            if isinstance(value, dict):
+                model.update(value)
+            elif key in TRAIN_KEYS:
+                train[key] = value
+            elif key.startswith("data."):
+                data[key[len("data.") :]] = value
+            else:
+                model[key] = value
+        points.append((model, data, train))
+    return points
+
+
+def run_grid(
+    base_config: dict[str, Any],
+    grid: dict[str, list[Any]],
+    seeds: Sequence[int] = (0, 1, 2),
+    data: dict[str, Any] | None = None,
+    progress: bool | str | None = None,
+    cache: bool = True,
+    **train_kwargs: Any,
+) -> list[dict[str, Any]]:
+    """Train every point of ``grid`` for every seed (cached), and return the runs in order.
+
+    Parameters
+    ----------
+    base_config
+        Model config the grid points modify (e.g. :data:`helpers.training.DEFAULT_MODEL`).
+    grid
+        ``{key: [values]}``, see the module docstring for what a key can be.
+    seeds
+        Training seeds; the data seed stays ``data.get("seed", 0)`` so that all runs see the
+        same images and only the weights and the batch order change.
+    data
+        Arguments of :func:`helpers.data.load` (default: the default synthetic data).
+    progress, cache, **train_kwargs
+        Passed to :func:`helpers.training.train` (``epochs``, ``learning_rate``, ...).
+
+    Returns
+    -------
+    list of dict
+        One run per (grid point, seed), grid points in order, seeds innermost.
+    """
+    from helpers import data as data_module
+    from helpers import training
+
+    if isinstance(seeds, int | str) or not isinstance(seeds, Sequence) or len(seeds) == 0:
+        raise ValueError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seeds must be non-negative integers, got {seed!r} in {seeds!r}")
+    data = dict(data or {})
+    unknown = sorted(set(train_kwargs) - set(TRAIN_KEYS))
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]} is not an argument of train that a grid can set "
+            f"(got {unknown[0]}={train_kwargs[unknown[0]]!r}; choose from {', '.join(TRAIN_KEYS)})"
+        )
+    points = expand_grid(base_config, grid)
+    # Fail on a bad data knob or model key before the first (long) training run.
+    datasets: dict[str, Any] = {}
+    for model, data_overrides, train_overrides in points:
+        load_kwargs = {**data, **data_overrides}
+        key = run_cache.canonical_json(load_kwargs)
+        if key not in datasets:
+            datasets[key] = data_module.load(**load_kwargs)
+        training.model_config(model, datasets[key])
+        training._check_args(
+            **{
+                "epochs": training.DEFAULT_EPOCHS,
+                "seed": 0,
+                "batch_size": training.DEFAULT_BATCH_SIZE,
+                "learning_rate": training.DEFAULT_LEARNING_RATE,
+                "optimizer": "adam",
+                **train_kwargs,
+                **train_overrides,
+            }
+        )
+    runs = []
+    for model, data_overrides, train_overrides in points:
+        dataset = datasets[run_cache.canonical_json({**data, **data_overrides})]
+        for seed in seeds:
+            runs.append(
+                training.train(
+                    model,
+                    dataset,
+                    seed=seed,
+                    cache=cache,
+                    progress=progress,
+                    **{**train_kwargs, **train_overrides},
+                )
+            )
+    return runs
+
+
+def _lookup(run: dict[str, Any], by: str) -> Any:
+    config = run["config"]
+    if by.startswith("data."):
+        return config["data"].get(by[len("data.") :])
+    if by in config.get("model", {}):
+        return config["model"][by]
+    if by in config:
+        return config[by]
+    raise ValueError(f"by={by!r} is neither a model config key nor a run config key")
+
+
+def _metric(run: dict[str, Any], metric: str) -> float:
+    if metric in ("test_accuracy", "params"):
+        return float(run[metric])
+    if metric == "seconds":
+        return float(sum(run["history"]["seconds"]))
+    if metric in run["history"]:
+        value = run["history"][metric][-1]
+        return math.nan if value is None else float(value)
+    raise ValueError(
+        f"metric must be a history key, 'test_accuracy', 'params' or 'seconds', got {metric!r}"
+    )
+
+
+def summarize(
+    runs: Sequence[dict[str, Any]], by: str, metric: str = "val_accuracy"
+) -> list[dict[str, Any]]:
+    """Mean and standard deviation of ``metric`` over the seeds, for each value of ``by``.
+
+    ``metric`` is a history key (its last epoch), ``"test_accuracy"``, ``"params"`` or
+    ``"seconds"`` (total training time); ``by`` a model config key, a run config key such as
+    ``"epochs"``, or ``"data.<knob>"``. Returns ``[{by: value, "mean", "std", "n", "values"}]``
+    in the order the values first appear.
+
+    Examples
+    --------
+    >>> runs = [{"config": {"model": {"cardinality": c}}, "history": {"val_accuracy": [a]}}
+    ...         for c, a in [(1, 0.8), (1, 0.9), (2, 0.95)]]
+    >>> [(s["cardinality"], round(s["mean"], 2), s["n"]) for s in summarize(runs, "cardinality")]
+    [(1, 0.85, 2), (2, 0.95, 1)]
+    """
+    groups: dict[str, tuple[Any, list[float]]] = {}
+    for run in runs:
+        value = _lookup(run, by)
+        key = json.dumps(value, sort_keys=True)
+        groups.setdefault(key, (value, []))[1].append(_metric(run, metric))
+    rows = []
+    for value, values in groups.values():
+        rows.append(
+            {
+                by: value,
+                "mean": statistics.fmean(values),
+                "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+                "n": len(values),
+                "values": values,
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Named sweeps
+# --------------------------------------------------------------------------------------------
+
+
+def _cardinality() -> Sweep:
+    """The book's small ResNeXt at equal complexity for C = 1, 2, 4, 8, 16 (the paper's Table 2).
+
+    The budget is the default block (C=4, d=4) with 64 channels in and out; each C gets the
+    bottleneck width d whose block has the parameter count nearest to it (so every stage, where
+    channels and d both double, keeps equal complexity too). C=32 would need d < 1.
+    """
+    from helpers import complexity, training
+
+    base = dict(training.DEFAULT_MODEL)
+    channels = base["width"]
+    budget = complexity.block_params(base["cardinality"], base["bottleneck_width"], channels)
+    shapes = [
+        {"cardinality": c, "bottleneck_width": complexity.bottleneck_width_for(c, budget, channels)}
+        for c in (1, 2, 4, 8, 16)
+    ]
+    return Sweep(
+        description=(
+            "Cardinality at equal complexity: the default small ResNeXt with C paths of "
+            f"width d (block parameters ~{budget:,}), {training.DEFAULT_EPOCHS} epochs on the "
+            "default synthetic data, 3 seeds."
+        ),
+        base_config=base,
+        grid={"model": shapes},
+        seeds=(0, 1, 2),
+        data={},
+        train={"epochs": training.DEFAULT_EPOCHS},
+    )
+
+
+def _cardinality_hard() -> Sweep:
+    """The shapes of the "cardinality" sweep on a harder version of its data (chapter 6).
+
+    Only the data change: intra-class variation 1.0 instead of the default 0.5, which keeps the
+    default net well below 100% accuracy after the same 6 epochs, so that a difference between
+    cardinalities is not hidden by a ceiling.
+    """
+    spec = _cardinality()
+    return Sweep(
+        description=(
+            "The equal-complexity shapes of the 'cardinality' sweep on harder synthetic data "
+            "(variation 1.0 instead of 0.5), same training, 3 seeds."
+        ),
+        base_config=spec.base_config,
+        grid=spec.grid,
+        seeds=spec.seeds,
+        data={"variation": 1.0},
+        train=dict(spec.train),
+    )
+
+
+def _cardinality_axis() -> Sweep:
+    """The cardinality axis to its end (chapter 9): the grouped 3x3 convolution keeps the width
+    of the default net's (C*d = 16 channels in the first stage) while C goes 1, 2, 4, 8, 16.
+
+    C=1 is a ResNet bottleneck block, C=16 gives one channel per group in the first stage, a
+    depthwise convolution (the later stages, twice and four times as wide with the same C, have
+    2 and 4 channels per group). Parameters and multiply-adds fall as C grows.
+    """
+    from helpers import training
+
+    base = dict(training.DEFAULT_MODEL)
+    group_width = base["cardinality"] * base["bottleneck_width"]
+    shapes = []
+    cardinality = 1
+    while cardinality <= group_width:
+        shapes.append({"cardinality": cardinality, "bottleneck_width": group_width // cardinality})
+        cardinality *= 2
+    return Sweep(
+        description=(
+            f"Cardinality from 1 to the width of the grouped convolution ({group_width} channels "
+            "in the first stage; C*d fixed, so C=16 is depthwise there), "
+            f"{training.DEFAULT_EPOCHS} epochs on the default synthetic data, 3 seeds."
+        ),
+        base_config=base,
+        grid={"model": shapes},
+        seeds=(0, 1, 2),
+        data={},
+        train={"epochs": training.DEFAULT_EPOCHS},
+    )
+
+
+#: Chapters 1 and 3 train small ResNets in the style of He et al.'s CIFAR networks: a 3x3 stem
+#: of 16 channels, then 3 stages of n blocks (16, 32, 64 channels at width 16), 6n + 2 weighted
+#: layers. Both sweeps use the book's default trainer (Adam, 1e-2, cosine decay) for 8 epochs on
+#: 1,000 training images of the default synthetic data (fewer than the default 2,000, so that
+#: the deepest networks fit a CPU budget), so runs they share come from the cache once.
+_SMALL_RESNET_DATA: dict[str, Any] = {"n_train": 1000}
+_SMALL_RESNET_EPOCHS = 8
+
+
+def _small_resnet_base() -> dict[str, Any]:
+    from helpers import training
+
+    return {**training.DEFAULT_MODEL, "block": "basic", "width": 16, "stem_width": 16}
+
+
+def _depth() -> Sweep:
+    """The degradation problem (chapter 1): plain against residual (basic) networks of 8, 20
+    and 32 layers, and at 32 layers a residual network whose blocks start as the identity
+    (``zero_init_last_bn``)."""
+    shapes: list[dict[str, Any]] = [
+        {"block": block, "stages": [n, n, n]} for n in (1, 3, 5) for block in ("plain", "basic")
+    ]
+    shapes.append({"block": "basic", "stages": [5, 5, 5], "zero_init_last_bn": True})
+    return Sweep(
+        description=(
+            "Plain and residual networks of 8, 20 and 32 layers (16-32-64 channels; plus a "
+            "32-layer residual network with zero-initialised last BN), "
+            f"{_SMALL_RESNET_EPOCHS} epochs on 1,000 images of the default synthetic data, "
+            "3 seeds."
+        ),
+        base_config=_small_resnet_base(),
+        grid={"model": shapes},
+        seeds=(0, 1, 2),
+        data=dict(_SMALL_RESNET_DATA),
+        train={"epochs": _SMALL_RESNET_EPOCHS},
+    )
+
+
+def _width_depth() -> Sweep:
+    """Width against depth (chapter 3): residual networks of 1, 2 and 4 blocks per stage at
+    widths 16, 23 and 32 (a factor of about sqrt(2) apart, so one step in width and one step in
+    depth each double the parameters): the anti-diagonals have about equal parameters."""
+    return Sweep(
+        description=(
+            "Residual networks (basic blocks) of 1, 2, 4 blocks per stage (8, 14, 26 layers) "
+            "at widths 16, 23, 32, "
+            f"{_SMALL_RESNET_EPOCHS} epochs on 1,000 images of the default synthetic data, "
+            "3 seeds."
+        ),
+        base_config=_small_resnet_base(),
+        grid={"width": [16, 23, 32], "stages": [[1, 1, 1], [2, 2, 2], [4, 4, 4]]},
+        seeds=(0, 1, 2),
+        data=dict(_SMALL_RESNET_DATA),
+        train={"epochs": _SMALL_RESNET_EPOCHS},
+    )
+
+
+#: Named sweeps: name -> function returning the :class:`Sweep` (a function, so that building
+#: the registry costs nothing at import).
+SWEEPS: dict[str, Callable[[], Sweep]] = {
+    "cardinality": _cardinality,
+    "cardinality_hard": _cardinality_hard,
+    "cardinality_axis": _cardinality_axis,
+    "depth": _depth,
+    "width_depth": _width_depth,
+}
+
+
+def _get(name: str) -> Sweep:
+    if name not in SWEEPS:
+        raise ValueError(f"name must be one of {', '.join(sorted(SWEEPS))}, got {name!r}")
+    return SWEEPS[name]()
+
+
+def run_sweep(name: str, progress: bool | str | None = None, cache: bool = True) -> dict[str, Any]:
+    """Run the named sweep (through the cache) and return its precomputed-file dict.
+
+    Returns ``{"name", "description", "grid", "seeds", "runs", "helpers_version"}``.
+    """
+    spec = _get(name)
+    runs = run_grid(
+        spec.base_config,
+        spec.grid,
+        seeds=spec.seeds,
+        data=spec.data,
+        progress=progress,
+        cache=cache,
+        **spec.train,
+    )
+    return {
+        "name": name,
+        "description": spec.description,
+        "grid": spec.grid,
+        "seeds": list(spec.seeds),
+        "runs": runs,
+        "helpers_version": helpers.__version__,
+    }
+
+
+def load_precomputed(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """Read ``helpers/precomputed/NAME.json`` (or ``path``), a sweep that ships with the book.
+
+    Raises
+    ------
+    ValueError
+        For a name with path separators, or a file that is not a precomputed sweep.
+    FileNotFoundError
+        When the file is missing (regenerate it with ``python -m helpers.sweep NAME``).
+
+    Examples
+    --------
+    >>> sweep = load_precomputed("cardinality")
+    >>> sorted(sweep)[:3]
+    ['description', 'grid', 'helpers_version']
+    """
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or ".." in name:
+        raise ValueError(f"name must be a sweep name such as 'cardinality', got {name!r}")
+    file = Path(path) if path is not None else PRECOMPUTED_DIR / f"{name}.json"
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"no precomputed sweep {name!r} at {file}; run `python -m helpers.sweep {name}`"
+        )
+    try:
+        result = json.loads(file.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise ValueError(f"{file} is not valid JSON ({err})") from err
+    missing = [k for k in ("name", "grid", "runs", "helpers_version") if k not in result]
+    if missing:
+        raise ValueError(f"{file} is not a precomputed sweep: it lacks {', '.join(missing)}")
+    if result["name"] != name:
+        raise ValueError(f"{file} holds the sweep {result['name']!r}, not {name!r}")
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers.sweep NAME [--out PATH]``: regenerate a precomputed sweep."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.sweep", description="Regenerate a precomputed sweep."
+    )
+    parser.add_argument("name", nargs="?", help=f"one of {', '.join(sorted(SWEEPS))}")
+    parser.add_argument("--out", help="output file (default: helpers/precomputed/NAME.json)")
+    parser.add_argument("--list", action="store_true", help="list the sweeps and exit")
+    parser.add_argument("--no-cache", action="store_true", help="retrain every run")
+    args = parser.parse_args(argv)
+    if args.list or not args.name:
+        for name in sorted(SWEEPS):
+            print(f"{name}: {SWEEPS[name]().description}")
+        return 0 if args.list else 2
+    if args.name not in SWEEPS:
+        parser.error(f"unknown sweep {args.name!r}; choose from {', '.join(sorted(SWEEPS))}")
+    out = Path(args.out) if args.out else PRECOMPUTED_DIR / f"{args.name}.json"
+    start = time.perf_counter()
+    result = run_sweep(args.name, progress="line", cache=not args.no_cache)
+    elapsed = time.perf_counter() - start
+    trained = sum(sum(r["history"]["seconds"]) for r in result["runs"])
+    run_cache._atomic_write_text(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(
+        f"wrote {out}: {len(result['runs'])} runs, {trained:.0f} s of training "
+        f"(recorded in the runs), {elapsed:.0f} s now"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""helpers.sweep: grids through the cache, the registry, the CLI, and the shipped results."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import helpers
+from helpers import cache, complexity, data, sweep, training
+
+TINY = {"stem_width": 8, "width": 16, "cardinality": 2, "bottleneck_width": 2, "stages": [1]}
+TINY_DATA = {"n_train": 64, "n_val": 20, "n_test": 20}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def session_cache(tmp_path_factory):
+    """The cache test_training uses too (same folder in one session), empty at the start."""
+    previous = cache.set_cache_dir(tmp_path_factory.getbasetemp() / "run-cache")
+    yield cache.cache_dir()
+    cache.set_cache_dir(previous)
+
+
+def test_expand_grid_covers_the_product_with_the_last_key_fastest():
+    points = sweep.expand_grid(
+        {"width": 16},
+        {"cardinality": [1, 2], "data.noise": [0.0, 0.2], "epochs": [3]},
+    )
+    assert [(m["cardinality"], d["noise"], t["epochs"]) for m, d, t in points] == [
+        (1, 0.0, 3),
+        (1, 0.2, 3),
+        (2, 0.0, 3),
+        (2, 0.2, 3),
+    ]
+    assert all(m["width"] == 16 for m, _, _ in points)
+
+
+def test_dict_values_set_several_model_keys_together():
+    shapes = [{"cardinality": 1, "bottleneck_width": 8}, {"cardinality": 4, "bottleneck_width": 2}]
+    points = sweep.expand_grid({"width": 32}, {"model": shapes})
+    assert [(m["cardinality"], m["bottleneck_width"]) for m, _, _ in points] == [(1, 8), (4, 2)]
+    assert "model" not in points[0][0]
+
+
+def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypatch):
+    runs = sweep.run_grid(
+        TINY, {"cardinality": [1, 2]}, seeds=[0, 1], data=TINY_DATA, epochs=1, progress=False
+    )
+    assert [(r["config"]["model"]["cardinality"], r["config"]["seed"]) for r in runs] == [
+        (1, 0),
+        (1, 1),
+        (2, 0),
+        (2, 1),
+    ]
+    assert all(r["config"]["data"]["n_train"] == 64 for r in runs)
+    assert all(r["config"]["epochs"] == 1 for r in runs)
+
+    monkeypatch.setattr(training, "_fit", lambda *a, **k: pytest.fail("not read from cache"))
+    again = sweep.run_grid(
+        TINY, {"cardinality": [1, 2]}, seeds=[0, 1], data=TINY_DATA, epochs=1, progress=False
+    )
+    assert again == runs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"grid": {}}, "grid"),
+        ({"grid": {"cardinality": []}}, "cardinality"),
+        ({"grid": {"cardinality": 4}}, "cardinality"),
+        ({"grid": {"cardinalty": [1, 2]}}, "cardinalty"),
+        ({"grid": {"data.noise": [-1.0]}}, "noise"),
+        ({"grid": {"epochs": [0]}}, "epochs"),
+        ({"seeds": []}, "seeds"),
+        ({"seeds": [0, -1]}, "seeds"),
+        ({"momentum": 0.9}, "momentum"),
+    ],
+)
+def test_bad_grids_raise_value_error_before_training(kwargs, param, monkeypatch):
+    monkeypatch.setattr(training, "_fit", lambda *a, **k: pytest.fail("validated too late"))
+    arguments = {"grid": {"cardinality": [1]}, "data": TINY_DATA, **kwargs}
+    with pytest.raises(ValueError, match=param):
+        sweep.run_grid(TINY, **arguments)
+
+
+def test_summarize_gives_mean_and_spread_per_value():
+    runs = [
+        {"config": {"model": {"cardinality": c}}, "history": {"val_accuracy": [0.1, a]}}
+        for c, a in [(1, 0.80), (1, 0.90), (4, 0.95), (4, 0.97)]
+    ]
+    rows = sweep.summarize(runs, "cardinality")
+    assert [r["cardinality"] for r in rows] == [1, 4]
+    assert rows[0]["mean"] == pytest.approx(0.85) and rows[0]["n"] == 2
+    assert rows[0]["std"] == pytest.approx(0.0707, abs=1e-4)
+    with pytest.raises(ValueError, match="metric"):
+        sweep.summarize(runs, "cardinality", metric="f1")
+
+
+def test_the_cardinality_sweep_keeps_complexity_equal_and_includes_the_default():
+    spec = sweep.SWEEPS["cardinality"]()
+    shapes = spec.grid["model"]
+    width = training.DEFAULT_MODEL["width"]
+    default = (training.DEFAULT_MODEL["cardinality"], training.DEFAULT_MODEL["bottleneck_width"])
+    assert default in [(s["cardinality"], s["bottleneck_width"]) for s in shapes]
+    budget = complexity.block_params(*default, width)
+    for s in shapes:
+        params = complexity.block_params(s["cardinality"], s["bottleneck_width"], width)
+        assert abs(params - budget) / budget < 0.2, s
+    assert [s["cardinality"] for s in shapes] == sorted({s["cardinality"] for s in shapes})
+    assert len(spec.seeds) >= 3
+
+
+def test_cli_writes_the_precomputed_format(tmp_path, monkeypatch, capsys):
+    def tiny_sweep():
+        return sweep.Sweep(
+            description="tiny",
+            base_config=TINY,
+            grid={"cardinality": [1, 2]},
+            seeds=(0,),
+            data=TINY_DATA,
+            train={"epochs": 1},
+        )
+
+    monkeypatch.setitem(sweep.SWEEPS, "tiny", tiny_sweep)
+    # The same runs as in the run_grid test: when it ran first, they come from the cache.
+    out = tmp_path / "tiny.json"
+    assert sweep.main(["tiny", "--out", str(out)]) == 0
+    written = json.loads(out.read_text())
+    assert {"name", "grid", "runs", "helpers_version"} <= set(written)
+    assert written["name"] == "tiny" and written["grid"] == {"cardinality": [1, 2]}
+    assert written["helpers_version"] == helpers.__version__
+    assert len(written["runs"]) == 2
+    assert sweep.load_precomputed("tiny", path=out)["runs"] == written["runs"]
+    assert "wrote" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        sweep.main(["no-such-sweep"])
+
+
+def test_load_precomputed_rejects_bad_names_and_files(tmp_path):
+    with pytest.raises(ValueError, match="name"):
+        sweep.load_precomputed("../etc/passwd")
+    with pytest.raises(FileNotFoundError, match="python -m helpers.sweep"):
+        sweep.load_precomputed("no-such-sweep")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "bad"}')
+    with pytest.raises(ValueError, match="runs"):
+        sweep.load_precomputed("bad", path=bad)
+
+
+def test_every_registered_sweep_ships_complete_results():
+    for name in sweep.SWEEPS:
+        shipped = sweep.load_precomputed(name)
+        spec = sweep.SWEEPS[name]()
+        assert shipped["grid"] == json.loads(json.dumps(spec.grid))
+        assert len(shipped["runs"]) == len(sweep.expand_grid(spec.base_config, spec.grid)) * len(
+            spec.seeds
+        )
+        for run in shipped["runs"]:
+            assert set(run) >= {"config", "history", "test_accuracy", "params", "key"}
+            assert run["key"] == cache.run_key(run["config"], version=run["helpers_version"])
+
+
+@pytest.mark.slow
+def test_a_shipped_run_reproduces():
+    """Re-run the default configuration (seed 0) of the shipped cardinality sweep."""
+    shipped = sweep.load_precomputed("cardinality")
+    default = training.model_config(training.DEFAULT_MODEL, data.load(n_train=10))
+    [run] = [
+        r for r in shipped["runs"] if r["config"]["model"] == default and r["config"]["seed"] == 0
+    ]
+    config = run["config"]
+    dataset = data.from_config(config["data"])
+    # Trained once per pytest session (the session cache starts empty); test_training's default
+    # model test trains the same configuration, so whichever runs first does the work.
+    again = training.train(
+        config["model"],
+        dataset,
+        epochs=config["epochs"],
+        seed=config["seed"],
+        batch_size=config["batch_size"],
+        learning_rate=config["learning_rate"],
+        optimizer=config["optimizer"],
+        progress=False,
+    )
+    assert again["config"] == config
+    assert again["params"] == run["params"]
+    # Same machine: identical; another CPU or library build: small floating-point differences.
+    assert again["history"]["val_accuracy"][-1] == pytest.approx(
+        run["history"]["val_accuracy"][-1], abs=0.03
+    )
+    assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=0.03)
+    assert again["history"]["loss"][0] == pytest.approx(run["history"]["loss"][0], rel=0.1)
