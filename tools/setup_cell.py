@@ -25,8 +25,10 @@ import os
 import subprocess
 import sys
 
+HELPERS_SOURCE = "git+{url}"
+
 if importlib.util.find_spec("helpers") is None:
-    source = os.environ.get("RESNEXT_HELPERS_SOURCE", "git+{url}")
+    source = os.environ.get("RESNEXT_HELPERS_SOURCE", HELPERS_SOURCE)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
     importlib.invalidate_caches()"""
 
