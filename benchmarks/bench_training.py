@@ -32,44 +32,12 @@ from collections.abc import Callable
 from typing import Any
 
 import helpers  # noqa: F401  (quiets TensorFlow before it is imported)
+from helpers import models
 
 SPEEDUP_TARGET = 5.0
 ACCURACY_TARGET = 0.95
 BENCH_IMAGES = 1000
 TIMED_EPOCHS = 3  # the first builds the graph; the faster of the other two is reported
-
-
-def online_example_model(
-    cardinality: int = 8,
-    filters: int = 64,
-    num_classes: int = 10,
-    stem: bool = True,
-    seed: int = 0,
-) -> Any:
-    """The model of the common online example (see the module docstring).
-
-    Its "cardinality" is ``cardinality`` full-width 3x3 convolutions, so each branch costs as
-    much as a whole plain layer: C times the work, where a real ResNeXt block splits the width.
-    ``stem=True`` puts a 3x3 convolution of ``filters`` before the branches.
-    """
-    import keras
-    from keras import layers
-
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input((32, 32, 3))
-    x = inputs
-    if stem:
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-    branches = [
-        layers.Conv2D(filters, 3, padding="same", activation="relu")(x) for _ in range(cardinality)
-    ]
-    x = layers.Add()(branches)
-    x = layers.Conv2D(filters, 1, padding="same")(x)
-    shortcut = layers.Conv2D(filters, 1, padding="same")(x)
-    x = layers.Activation("relu")(layers.Add()([x, shortcut]))
-    x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(num_classes, activation="softmax")(x)
-    return keras.Model(inputs, outputs, name="online_example" + ("" if stem else "_raw_input"))
 
 
 def _time_epochs(model: Any, dataset: Any) -> dict[str, Any]:
@@ -88,7 +56,7 @@ def _time_epochs(model: Any, dataset: Any) -> dict[str, Any]:
 
 def bench_epoch_speed() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One epoch of ours vs the online example on the same 1,000 images."""
-    from helpers import data, models, training
+    from helpers import data, training
 
     dataset = data.load(n_train=BENCH_IMAGES, n_val=500, n_test=100, seed=0)
     import keras
@@ -97,9 +65,11 @@ def bench_epoch_speed() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     ours = models.build_model(**training.DEFAULT_MODEL)
     rows = [
         _time_epochs(ours, dataset),
-        _time_epochs(online_example_model(stem=True), dataset),
-        _time_epochs(online_example_model(stem=False), dataset),
+        _time_epochs(models.toy_online_model(stem=True, seed=0), dataset),
+        _time_epochs(models.toy_online_model(stem=False, seed=0), dataset),
     ]
+    rows[1]["model"] += " (with 3x3 stem)"
+    rows[2]["model"] += " (branches on the raw image)"
     ratio = rows[1]["epoch s"] / rows[0]["epoch s"]
     literal = rows[2]["epoch s"] / rows[0]["epoch s"]
     summary = [

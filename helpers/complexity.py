@@ -29,7 +29,9 @@ Examples
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,11 +40,17 @@ import numpy as np
 
 __all__ = [
     "Count",
+    "HTMLTable",
     "Table",
     "block_multiply_adds",
     "block_params",
+    "block_table",
     "bottleneck_width_for",
+    "conv_arithmetic_intensity",
     "count",
+    "count_layer_multiply_adds",
+    "html_table",
+    "stage_table",
     "table2",
 ]
 
@@ -346,3 +354,360 @@ def table2(channels: int = 256, cardinalities: Iterable[int] = TABLE2_CARDINALIT
             }
         )
     return rows
+
+
+# --- the stages of a built network, as in the paper's Table 1 ---------------------------------
+_BLOCK_LAYER = re.compile(r"^(?P<stage>stage\d+)_(?P<block>block\d+)_(?P<role>.+)$")
+_PATH_CONV = re.compile(r"^path(?P<index>\d+)_conv(?P<number>[123])$")
+
+
+def _blocks_of(model: Any) -> dict[str, Any]:
+    """Layers grouped by part: ``"stem"``, ``"stageS_blockB"`` (in order), ``"head"``."""
+    parts: dict[str, list[Any]] = {"stem": []}
+    for layer in _flatten(model):
+        match = _BLOCK_LAYER.match(layer.name)
+        if match:
+            parts.setdefault(f"{match['stage']}_{match['block']}", []).append(layer)
+        elif _kind(layer) == "input":
+            continue
+        elif len(parts) == 1:  # before the first block
+            parts["stem"].append(layer)
+        else:
+            parts.setdefault("head", []).append(layer)
+    if len(parts) == 1 or (len(parts) == 2 and "head" in parts):
+        name = getattr(model, "name", "?")
+        raise ValueError(
+            f"model={name!r} has no layers named stage<S>_block<B>_<role>: build it with "
+            "helpers.models (build_model, resnext29, resnet50, resnext50_32x4d)"
+        )
+    return parts
+
+
+def block_table(model: Any) -> Table:
+    """One row per part of a network built by :mod:`helpers.models`: the stem, every residual
+    block (its layers are named ``stage<S>_block<B>_<role>``) and the head.
+
+    Columns: ``part``, ``output`` (shape after the part, without the batch axis), ``params``
+    (convolution and dense weights and biases, without BN: the paper's count),
+    ``bn_params`` (BN gamma and beta) and ``multiply_adds`` (per image).
+
+    Examples
+    --------
+    >>> from helpers import models
+    >>> rows = block_table(models.build_model(stages=[1, 1], width=16, cardinality=2))
+    >>> [r["part"] for r in rows]
+    ['stem', 'stage1_block1', 'stage2_block1', 'head']
+    >>> rows[2]["output"]
+    (16, 16, 32)
+    """
+    measured = {row["name"]: row for row in count(model).rows}
+    table = Table()
+    for part, members in _blocks_of(model).items():
+        params = bn = multiply_adds = 0
+        for layer in members:
+            row = measured[layer.name]
+            if row["kind"] == "batchnorm":
+                bn += row["params"]
+            else:
+                params += row["params"]
+            multiply_adds += row["multiply_adds"]
+        last = next(
+            (layer for layer in reversed(members) if _output_shape(layer) is not None), None
+        )
+        if part.startswith("stage"):  # the block's output: its final ReLU or its addition
+            outputs = [ly for ly in members if ly.name.endswith(("_out", "_add"))]
+            last = outputs[-1] if outputs else last
+        table.append(
+            {
+                "part": part,
+                "output": _output_shape(last) if last is not None else None,
+                "params": params,
+                "bn_params": bn,
+                "multiply_adds": multiply_adds,
+            }
+        )
+    return table
+
+
+def _size(shape: Sequence[int | None] | None) -> str:
+    if not shape:
+        return "?"
+    return "×".join("?" if n is None else str(n) for n in shape[:-1]) if len(shape) > 1 else "1×1"
+
+
+def _conv_spec(kernel_size: Sequence[int], filters: int, groups: int = 1) -> str:
+    kh, kw = kernel_size
+    text = f"{kh}×{kw}, {filters}"
+    return text + (f", C={groups}" if groups > 1 else "")
+
+
+def _block_spec(prefix: str, members: Sequence[Any]) -> str:
+    """The layers of one block as in Table 1: '1×1, 128 | 3×3, 128, C=32 | 1×1, 256'.
+
+    Forms (a) and (b) of a ResNeXt block (``path<i>_conv<k>`` layers) are written as the
+    equivalent form (c): C paths of d channels are one layer of C*d channels, C groups.
+    """
+    convs: dict[int, list[Any]] = {}
+    for layer in members:
+        role = layer.name[len(prefix) + 1 :]
+        path = _PATH_CONV.match(role)
+        number = int(path["number"]) if path else None
+        if number is None and re.fullmatch(r"conv[1-9]", role):
+            number = int(role[-1])
+        if number is not None:
+            convs.setdefault(number, []).append(layer)
+    specs = []
+    for number in sorted(convs):
+        layers_ = convs[number]
+        first = layers_[0]
+        paths = len(layers_)
+        if paths > 1 and number == 3:  # form (a): C 1x1 convs to the output width, summed
+            filters, groups = first.filters, 1
+        else:
+            filters = first.filters * paths
+            groups = max(getattr(first, "groups", 1) or 1, paths if number == 2 else 1)
+        specs.append(_conv_spec(first.kernel_size, filters, groups))
+    return " | ".join(specs)
+
+
+def _stem_specs(members: Sequence[Any]) -> list[tuple[str, Any, str]]:
+    rows = []
+    for layer in members:
+        kind = _kind(layer)
+        stride = getattr(layer, "strides", (1, 1))[0]
+        suffix = f", stride {stride}" if stride > 1 else ""
+        if kind == "conv":
+            rows.append(("conv", layer, _conv_spec(layer.kernel_size, layer.filters) + suffix))
+        elif kind == "pool":
+            size = layer.pool_size[0]
+            rows.append(("pool", layer, f"{size}×{size} max pool{suffix}"))
+    return rows
+
+
+def stage_table(model: Any) -> Table:
+    """The stages of a network built by :mod:`helpers.models`, laid out like the paper's Table 1.
+
+    Rows: ``conv1`` (the stem convolution), ``pool`` (the stem's max pool, if any), one row per
+    stage named as in the paper (``conv2`` for the first stage, then ``conv3`` ...), and ``fc``
+    (global average pooling and the classifier). Columns: ``stage``; ``output``, the map size
+    after it (e.g. ``56×56``); ``layers``, the convolutions of the stage's first block (a grouped
+    convolution shows ``C=``); ``blocks``, the number of blocks; ``params``, convolution and
+    dense weights without BN (the paper's count); ``multiply_adds``, per image.
+
+    The layers of a stage are read from its first block (the template: all blocks of a stage
+    share them; the first one alone has stride 2 and, where needed, a projection shortcut,
+    whose weights ``params`` includes).
+
+    Examples
+    --------
+    >>> from helpers import models
+    >>> table = stage_table(models.build_model(stages=[1, 2], width=32, cardinality=4,
+    ...                                        bottleneck_width=2))
+    >>> [row["stage"] for row in table]
+    ['conv1', 'conv2', 'conv3', 'fc']
+    >>> table[2]["output"], table[2]["layers"], table[2]["blocks"]
+    ('16×16', '1×1, 16 | 3×3, 16, C=4 | 1×1, 64', 2)
+    """
+    parts = _blocks_of(model)
+    per_part = {row["part"]: row for row in block_table(model)}
+    table = Table()
+    for role, layer, spec in _stem_specs(parts["stem"]):
+        name = "conv1" if role == "conv" else role
+        params = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
+        measured = count_layer_multiply_adds(layer)
+        table.append(
+            {
+                "stage": name,
+                "output": _size(_output_shape(layer)),
+                "layers": spec,
+                "blocks": None,
+                "params": params,
+                "multiply_adds": measured,
+            }
+        )
+    stages: dict[str, list[str]] = {}
+    for part in parts:
+        if part.startswith("stage"):
+            stages.setdefault(part.split("_")[0], []).append(part)
+    for index, (_stage, blocks) in enumerate(stages.items()):
+        rows = [per_part[b] for b in blocks]
+        table.append(
+            {
+                "stage": f"conv{index + 2}",
+                "output": _size(rows[-1]["output"]),
+                "layers": _block_spec(blocks[0], parts[blocks[0]]),
+                "blocks": len(blocks),
+                "params": sum(r["params"] for r in rows),
+                "multiply_adds": sum(r["multiply_adds"] for r in rows),
+            }
+        )
+    head = parts.get("head", [])
+    dense = [layer for layer in head if _kind(layer) == "dense"]
+    if dense:
+        units = dense[-1].units
+        activation = getattr(getattr(dense[-1], "activation", None), "__name__", "")
+        softmax = ", softmax" if activation == "softmax" else ""
+        spec = f"global average pool, {units}-d fc{softmax}"
+        row = per_part["head"]
+        table.append(
+            {
+                "stage": "fc",
+                "output": "1×1",
+                "layers": spec,
+                "blocks": None,
+                "params": row["params"],
+                "multiply_adds": row["multiply_adds"],
+            }
+        )
+    return table
+
+
+def count_layer_multiply_adds(layer: Any) -> int:
+    """Multiply-adds per image of one convolution or dense layer (0 for other layers), counted
+    as :func:`count` does: every kernel weight once per output position.
+
+    Examples
+    --------
+    >>> import keras
+    >>> x = keras.Input((8, 8, 3))
+    >>> conv = keras.layers.Conv2D(4, 3, padding="same")
+    >>> _ = conv(x)
+    >>> count_layer_multiply_adds(conv)  # 3*3*3*4 weights at 8*8 positions
+    6912
+    """
+    kind = _kind(layer)
+    kernel = getattr(layer, "kernel", None)
+    if kind not in ("conv", "grouped conv", "dense", "depthwise conv") or kernel is None:
+        return 0
+    shape = _output_shape(layer)
+    if shape is None or any(n is None for n in shape[:-1]):
+        raise ValueError(f"layer={layer.name!r} has no static output shape; call it first")
+    return int(np.prod(kernel.shape)) * int(np.prod(shape[:-1]))
+
+
+class HTMLTable(Table):
+    """A :class:`Table` that a notebook shows as an HTML table (text when printed).
+
+    Made by :func:`html_table`. Long cells wrap, so a table with long layer descriptions stays
+    within the page; numbers are right-aligned, text is left-aligned.
+    """
+
+    caption: str | None = None
+    columns: list[str] | None = None
+
+    def to_html(self) -> str:
+        """The rows as an HTML ``<table>`` (cells escaped)."""
+        columns = list(self.columns or (self[0].keys() if self else []))
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        body = []
+        for row in self:
+            cells = []
+            for c in columns:
+                value = row.get(c)
+                align = "right" if isinstance(value, int | float | np.number) else "left"
+                cells.append(
+                    f'<td style="text-align:{align}">{html.escape(_format_cell(value))}</td>'
+                )
+            body.append(f"<tr>{''.join(cells)}</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (
+            '<table class="table rnx-table" style="font-size:0.9em;width:auto">'
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text(self.columns)
+
+
+def html_table(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None, caption: str | None = None
+) -> HTMLTable:
+    """Rows (dicts with the same keys) as a table that a notebook shows as HTML.
+
+    Parameters
+    ----------
+    rows
+        One dict per row, e.g. the rows of :func:`stage_table`.
+    columns
+        The keys to show, in order (default: all keys of the first row).
+    caption
+        An optional caption above the table.
+
+    Examples
+    --------
+    >>> table = html_table([{"model": "ResNet-50", "params": 25_503_912}])
+    >>> "<td style=\\"text-align:right\\">25,503,912</td>" in table._repr_html_()
+    True
+    >>> print(table)
+        model      params
+    ResNet-50  25,503,912
+    """
+    rows = list(rows)
+    if not rows or not all(isinstance(row, dict) for row in rows):
+        raise ValueError(f"rows: expected a non-empty list of dicts, got {rows!r:.80}")
+    if columns is not None:
+        if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+            raise ValueError(f"columns: expected a list of key names, got {columns!r}")
+        missing = [c for c in columns if not any(c in row for row in rows)]
+        if missing:
+            raise ValueError(f"columns: {missing[0]!r} is not a key of any row")
+    table = HTMLTable(rows)
+    table.columns = list(columns) if columns is not None else None
+    table.caption = caption
+    return table
+
+
+def conv_arithmetic_intensity(
+    in_channels: int,
+    out_channels: int,
+    groups: int,
+    height: int,
+    width: int,
+    batch: int = 1,
+    kernel_size: int = 3,
+    bytes_per_value: int = 4,
+) -> float:
+    """Floating-point operations per byte moved of a stride-1 'same' convolution's forward pass,
+    when its input, output and weights each cross the memory bus once (the best case of the
+    roofline model): ``2 * multiply_adds / (bytes_per_value * (inputs + outputs + weights))``.
+
+    Grouping divides the multiply-adds and the weights by ``groups`` but not the input and the
+    output, so the intensity falls with ``groups``: a layer that waited on arithmetic at
+    ``groups=1`` may wait on memory at ``groups=32``.
+
+    Parameters
+    ----------
+    in_channels, out_channels, groups
+        Channels and number of groups (``groups`` divides both channel counts).
+    height, width, batch
+        The output map and the number of images.
+    kernel_size
+        Side of the square kernel.
+    bytes_per_value
+        4 for float32.
+
+    Examples
+    --------
+    >>> round(conv_arithmetic_intensity(64, 64, 1, 16, 16, batch=8), 1)
+    126.2
+    >>> round(conv_arithmetic_intensity(64, 64, 32, 16, 16, batch=8), 1)
+    4.5
+    """
+    for name, value in (
+        ("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups),
+        ("height", height), ("width", width), ("batch", batch), ("kernel_size", kernel_size),
+        ("bytes_per_value", bytes_per_value),
+    ):  # fmt: skip
+        _positive_int(name, value)
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
+        )
+    weights = kernel_size * kernel_size * (in_channels // groups) * out_channels
+    positions = batch * height * width
+    multiply_adds = weights * positions
+    values = positions * in_channels + positions * out_channels + weights
+    return 2 * multiply_adds / (bytes_per_value * values)

@@ -57,12 +57,14 @@ __all__ = [
     "bottleneck_block",
     "build_model",
     "copy_block_weights",
+    "naive_parallel_block",
     "plain_block",
     "resnet50",
     "resnext29",
     "resnext50",
     "resnext50_32x4d",
     "resnext_block",
+    "toy_online_model",
 ]
 
 #: Valid values of ``block`` in :func:`build_model`.
@@ -907,3 +909,122 @@ def resnext50_32x4d(
     (None, 1000)
     """
     return resnext50(32, 4, num_classes, grouped_impl=grouped_impl, seed=seed)
+
+
+# --- the pattern of a common online example (chapter 8) --------------------------------------
+def naive_parallel_block(
+    x: Any,
+    branches: int = 8,
+    filters: int = 64,
+    *,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Any:
+    """The "ResNeXt block" of a common online example, which is not a ResNeXt block.
+
+    ``branches`` parallel 3x3 convolutions, each with ``filters`` outputs, a bias and a ReLU,
+    all reading the whole input; their sum goes through a 1x1 convolution (``{name}_conv``),
+    a 1x1 "shortcut" convolution (``{name}_shortcut``) of that result is added to it, and a
+    ReLU follows. No batch normalization. Compared with :func:`resnext_block` it has neither
+    a bottleneck (every branch is as wide as the block) nor grouping (every branch sees every
+    input channel), so it costs ``branches`` times a plain 3x3 layer; and its "shortcut"
+    starts after the 1x1 convolution, so nothing carries the block input past the branches.
+
+    Parameters
+    ----------
+    x
+        A 4-D channels-last Keras tensor.
+    branches
+        Number of parallel full-width 3x3 convolutions (8 in the example).
+    filters
+        Output channels of every convolution (64 in the example).
+    seed
+        Seed of the weight initializers (``None``: Keras' global random state).
+    name
+        Prefix of the layer names (default: a fresh ``naiveN``); the branches are
+        ``{name}_branch{i}``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> y = naive_parallel_block(keras.Input((8, 8, 3)), branches=2, filters=4, name="n")
+    >>> tuple(y.shape)
+    (None, 8, 8, 4)
+    """
+    branches = _positive_int("branches", branches)
+    filters = _positive_int("filters", filters)
+    if len(x.shape) != 4 or x.shape[-1] is None:
+        raise ValueError(f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}")
+    name, seed = _block_name(name, "naive"), _seed(seed)
+
+    def conv(tensor: Any, kernel_size: int, layer_name: str, activation: str | None) -> Any:
+        init = keras.initializers.GlorotUniform(seed=_layer_seed(seed, layer_name))
+        return layers.Conv2D(
+            filters, kernel_size, padding="same", activation=activation,
+            kernel_initializer=init, name=layer_name,
+        )(tensor)  # fmt: skip
+
+    outputs = [conv(x, 3, f"{name}_branch{i}", "relu") for i in range(branches)]
+    y = layers.Add(name=f"{name}_sum")(outputs) if branches > 1 else outputs[0]
+    y = conv(y, 1, f"{name}_conv", None)
+    shortcut = conv(y, 1, f"{name}_shortcut", None)
+    y = layers.Add(name=f"{name}_add")([y, shortcut])
+    return layers.ReLU(name=f"{name}_out")(y)
+
+
+def toy_online_model(
+    branches: int = 8,
+    filters: int = 64,
+    *,
+    stem: bool = True,
+    num_classes: int = 10,
+    input_shape: Sequence[int] = (32, 32, 3),
+    seed: int | None = None,
+) -> keras.Model:
+    """The whole model of the online example: one :func:`naive_parallel_block`, global average
+    pooling and a softmax classifier.
+
+    Parameters
+    ----------
+    branches, filters
+        Of the block (8 and 64 in the example).
+    stem
+        Put a 3x3 convolution with ``filters`` outputs and a ReLU (``stem_conv``) before the
+        block, so that the branches see ``filters`` channels (the cost of the example); with
+        ``False`` they read the image itself.
+    num_classes, input_shape
+        Classifier outputs and ``(height, width, channels)`` of the images.
+    seed
+        Seed of the weight initializers.
+
+    Examples
+    --------
+    >>> model = toy_online_model(branches=2, filters=8, seed=0)
+    >>> model.output_shape, model.name
+    ((None, 10), 'toy_online_2x8')
+    """
+    branches = _positive_int("branches", branches)
+    filters = _positive_int("filters", filters)
+    stem = _flag("stem", stem)
+    num_classes = _positive_int("num_classes", num_classes)
+    if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
+    input_shape = [_positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)]
+    seed = _seed(seed)
+    inputs = keras.Input(tuple(input_shape), name="images")
+    x = inputs
+    if stem:
+        init = keras.initializers.GlorotUniform(seed=_layer_seed(seed, "stem_conv"))
+        x = layers.Conv2D(
+            filters, 3, padding="same", activation="relu", kernel_initializer=init,
+            name="stem_conv",
+        )(x)  # fmt: skip
+    x = naive_parallel_block(x, branches, filters, seed=seed, name="block")
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    init = keras.initializers.GlorotUniform(seed=_layer_seed(seed, "classifier"))
+    outputs = layers.Dense(
+        num_classes, activation="softmax", kernel_initializer=init, name="classifier"
+    )(x)
+    return keras.Model(inputs, outputs, name=f"toy_online_{branches}x{filters}")

@@ -37,6 +37,8 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     >>> glue("answer", 42)
     42
     """
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # NumPy scalars: `{glue:text}` format specs need plain numbers
     try:
         from myst_nb import glue as _myst_glue
     except ImportError:

@@ -49,11 +49,14 @@ __all__ = [
     "accuracy_vs",
     "bars",
     "block_diagram",
+    "block_diagram_with_table",
     "color_for",
     "compare",
     "config_value",
     "grouped_weight",
+    "layer_profile",
     "metric_label",
+    "predictions",
     "reset_colors",
     "run_label",
     "style",
@@ -183,7 +186,9 @@ _MISSING = object()
 
 def config_value(run: Mapping[str, Any], key: str, default: Any = _MISSING) -> Any:
     """A setting of a run: ``run["config"]["model"][key]``, else ``run["config"][key]``, else
-    ``run["config"]["data"][key]``.
+    ``run["config"]["data"][key]``. A ``None`` in the model or data config means "not set
+    there" and is passed over: a run's model config has ``"seed": None`` (the weights are
+    seeded from the run's ``seed``).
 
     Raises ``KeyError`` when the run has no such setting and no ``default`` is given.
 
@@ -196,6 +201,8 @@ def config_value(run: Mapping[str, Any], key: str, default: Any = _MISSING) -> A
     config = run.get("config", {}) if isinstance(run, Mapping) else {}
     for place in (config.get("model", {}), config, config.get("data", {})):
         if isinstance(place, Mapping) and key in place and key not in ("model", "data"):
+            if place[key] is None and place is not config:
+                continue  # unset here (e.g. the model's weight seed): look further
             return place[key]
     if default is _MISSING:
         raise KeyError(key)
@@ -1128,4 +1135,438 @@ def grouped_weight(
             else f"grouped conv, {in_channels}→{out_channels}, C={groups}\n"
             f"{nonzero:,} of {total:,} connections (1/{groups})",
         )
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# A block diagram with its numbers, and predictions on images
+# --------------------------------------------------------------------------------------------
+
+
+def block_diagram_with_table(
+    kind: str,
+    rows: Sequence[tuple[str, str]],
+    title: str | None = None,
+    min_width: float | None = None,
+    **sizes: int,
+) -> Figure:
+    """A :func:`block_diagram` with a small two-column table of numbers under it.
+
+    For a slider that swaps among blocks (one figure per cardinality), each showing its own
+    counts; ``min_width`` gives every figure of the slider the same width, so the page does not
+    jump as the slider moves.
+
+    Parameters
+    ----------
+    kind, title, **sizes
+        As in :func:`block_diagram` (the weights line under the diagram is left out: put the
+        numbers in ``rows``).
+    rows
+        ``(label, value)`` pairs, e.g. ``[("parameters", "70,144")]``, one table row each.
+    min_width
+        Smallest figure width in inches; a narrower diagram is centred.
+
+    Examples
+    --------
+    >>> fig = block_diagram_with_table("resnext_c", [("parameters", "70,144")], min_width=8)
+    >>> round(float(fig.get_figwidth()), 1)
+    8.0
+    >>> "70,144" in [t.get_text() for t in fig.axes[1].texts]
+    True
+    """
+    if isinstance(rows, str | bytes) or not isinstance(rows, Sequence) or not rows:
+        raise ValueError(f"rows: expected a non-empty list of (label, value) pairs, got {rows!r}")
+    for row in rows:
+        if isinstance(row, str | bytes) or not isinstance(row, Sequence) or len(row) != 2:
+            raise ValueError(f"rows: expected (label, value) pairs, got {row!r}")
+    if min_width is not None and (
+        isinstance(min_width, bool)
+        or not isinstance(min_width, int | float)
+        or not math.isfinite(min_width)
+        or min_width <= 0
+    ):
+        raise ValueError(f"min_width: expected a positive number of inches, got {min_width!r}")
+    fig = block_diagram(kind, title=title, show_weights=False, **sizes)
+    ax = fig.axes[0]
+    width, height = (float(v) for v in fig.get_size_inches())
+    row_h, font = 0.3, _FONT + 1.5  # the table's text a little larger than the diagram's
+    table_h = row_h * len(rows) + 0.25
+    new_width = max(width, float(min_width or 0.0))
+    if new_width > width:  # widen the diagram's view symmetrically (its units are inches)
+        x0, x1 = ax.get_xlim()
+        pad = (new_width - width) / 2
+        ax.set_xlim(x0 - pad, x1 + pad)
+    fig.set_size_inches(new_width, height + table_h)
+    ax.set_position((0, table_h / (height + table_h), 1, height / (height + table_h)))
+    table = fig.add_axes((0, 0, 1, table_h / (height + table_h)))
+    table.set_axis_off()
+    table.set_xlim(-new_width / 2, new_width / 2)
+    table.set_ylim(-table_h, 0)
+    for i, (label, value) in enumerate(rows):
+        y = -0.12 - row_h * (i + 0.5)
+        if i % 2 == 0:
+            table.add_patch(
+                FancyBboxPatch(
+                    (-3.3, y - row_h / 2), 6.6, row_h, boxstyle="square,pad=0",
+                    facecolor="#f2f2f2", edgecolor="none", zorder=0,
+                )
+            )  # fmt: skip
+        table.text(-0.1, y, str(label), ha="right", va="center", fontsize=font, color="#333333")
+        table.text(0.1, y, str(value), ha="left", va="center", fontsize=font, fontweight="bold")
+    # An invisible frame the full width of the figure, so that a tight bounding box (SVG export)
+    # keeps the width and every figure of a slider has the same size.
+    for corner in (-new_width / 2, new_width / 2 - 0.01):
+        table.add_patch(
+            FancyBboxPatch(
+                (corner, -table_h), 0.01, 0.01, boxstyle="square,pad=0",
+                facecolor="none", edgecolor="none",
+            )
+        )  # fmt: skip
+    return fig
+
+
+def predictions(
+    images: Any,
+    true_labels: Sequence[int],
+    predicted_labels: Sequence[int],
+    class_names: Sequence[str],
+    probabilities: Sequence[float] | None = None,
+    ncols: int = 6,
+    title: str | None = None,
+) -> Figure:
+    """Images with the predicted class over each and the true class under it.
+
+    A right prediction is written in blue with a tick, a wrong one in vermillion with a cross
+    and a vermillion frame (colour and mark, so it reads without colour too).
+
+    Parameters
+    ----------
+    images
+        Array of shape ``(n, height, width)`` or ``(n, height, width, channels)``, values in
+        [0, 1].
+    true_labels, predicted_labels
+        ``n`` class indices each.
+    class_names
+        Names of the classes, indexed by label.
+    probabilities
+        Optional: the predicted class's probability per image, written as a percentage.
+    ncols
+        Images per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = predictions(np.zeros((3, 8, 8, 3)), [0, 1, 1], [0, 1, 0], ["a", "b"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a ✓', 'b ✓', 'a ✗']
+    """
+    x = np.asarray(images, dtype=float)
+    if x.ndim not in (3, 4) or len(x) == 0:
+        raise ValueError(
+            f"images: expected an array (n, height, width[, channels]) with n >= 1, "
+            f"got shape {x.shape}"
+        )
+    n = len(x)
+    names = [str(c) for c in class_names]
+    if not names:
+        raise ValueError("class_names: expected at least one class name, got none")
+    labels = {}
+    for parameter, values in (("true_labels", true_labels), ("predicted_labels", predicted_labels)):
+        array = np.asarray(values)
+        if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
+            raise ValueError(f"{parameter}: expected {n} integer labels, got {values!r:.80}")
+        if array.min() < 0 or array.max() >= len(names):
+            raise ValueError(
+                f"{parameter}: labels must be in 0..{len(names) - 1}, got {array.tolist()!r:.80}"
+            )
+        labels[parameter] = array
+    probs = None
+    if probabilities is not None:
+        probs = np.asarray(probabilities, dtype=float)
+        if probs.shape != (n,) or not np.all((probs >= 0) & (probs <= 1)):
+            raise ValueError(
+                f"probabilities: expected {n} numbers in [0, 1], got {probabilities!r:.80}"
+            )
+    ncols = _positive_int(ncols, "ncols")
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    right_color, wrong_color = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+    with style():
+        fig, axes = _new_figure(1.4 * ncols, 1.65 * nrows + (0.3 if title else 0.0),
+                                nrows=nrows, ncols=ncols, squeeze=False)  # fmt: skip
+        for i, ax in enumerate(axes.ravel()):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if i >= n:
+                ax.set_axis_off()
+                continue
+            image = np.clip(x[i], 0.0, 1.0)
+            cmap = "gray" if image.ndim == 2 or image.shape[-1] == 1 else None
+            ax.imshow(image.squeeze() if cmap else image, cmap=cmap, vmin=0, vmax=1,
+                      interpolation="nearest")  # fmt: skip
+            truth, guess = int(labels["true_labels"][i]), int(labels["predicted_labels"][i])
+            right = truth == guess
+            color = right_color if right else wrong_color
+            text = names[guess] + (f" {100 * probs[i]:.0f}%" if probs is not None else "")
+            ax.set_title(f"{text} {'✓' if right else '✗'}", color=color, fontsize=8.5, pad=3)
+            ax.set_xlabel(f"true: {names[truth]}", fontsize=8.5, color="#444444", labelpad=2)
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(color if not right else "#cccccc")
+                spine.set_linewidth(2.5 if not right else 0.8)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# A quantity layer by layer
+# --------------------------------------------------------------------------------------------
+
+
+def layer_profile(
+    groups: Mapping[str, Sequence[Sequence[float]]],
+    ylabel: str,
+    log: bool = True,
+    xlabel: str = "layer (from input to output)",
+    title: str | None = None,
+    ax=None,
+) -> Figure:
+    """A quantity per layer (e.g. gradient norms), one line per configuration: the mean over
+    seeds with a band from the smallest to the largest seed.
+
+    Parameters
+    ----------
+    groups
+        ``{label: [values_seed0, values_seed1, ...]}``, each ``values`` one number per layer
+        from input to output (all seeds of a label the same length).
+    ylabel
+        Axis label with unit, e.g. ``"gradient norm ||dL/dW||"``.
+    log
+        Logarithmic y axis (then the line is the geometric mean over seeds).
+
+    Examples
+    --------
+    >>> fig = layer_profile({"plain": [[1.0, 0.5, 0.1], [1.2, 0.4, 0.2]]}, "norm")
+    >>> len(fig.axes[0].lines), len(fig.axes[0].collections)
+    (1, 1)
+    """
+    if not isinstance(groups, Mapping) or not groups:
+        raise ValueError(
+            f"groups: expected a non-empty dict {{label: [values]}}, got {groups!r:.80}"
+        )
+    stacks = {}
+    for label, seeds in groups.items():
+        try:
+            stack = np.asarray([np.asarray(s, dtype=float) for s in seeds], dtype=float)
+        except ValueError:
+            raise ValueError(f"groups[{label!r}]: seeds have different numbers of layers") from None
+        if stack.ndim != 2 or stack.size == 0:
+            raise ValueError(f"groups[{label!r}]: expected a list of per-layer value lists")
+        if log and np.any(stack <= 0):
+            raise ValueError(f"groups[{label!r}]: values must be positive on a log axis")
+        stacks[label] = stack
+    with style():
+        if ax is None:
+            fig, ax = _new_figure(6.8, 3.4)
+        else:
+            fig = ax.figure
+        longest = 1
+        for label, stack in stacks.items():
+            layers = np.arange(1, stack.shape[1] + 1)
+            longest = max(longest, stack.shape[1])
+            centre = np.exp(np.log(stack).mean(axis=0)) if log else stack.mean(axis=0)
+            color = color_for(label)
+            seeds = f" ({len(stack)} seeds)" if len(stack) > 1 else ""
+            ax.plot(layers, centre, "-", color=color, label=f"{label}{seeds}")
+            ax.fill_between(layers, stack.min(axis=0), stack.max(axis=0), color=color,
+                            alpha=0.2, lw=0)  # fmt: skip
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlim(0.5, longest + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.legend(loc="best")
+        if title:
+            ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Chapters 7 and 8: the online example's block, timings
+# --------------------------------------------------------------------------------------------
+
+
+def naive_block_diagram(
+    branches: int = 8, filters: int = 64, in_channels: int = 64, title: str | None = None
+) -> Figure:
+    """The block of a common online example (:func:`helpers.models.naive_parallel_block`)
+    drawn like :func:`block_diagram`: ``branches`` full-width 3x3 convolutions summed, a 1x1
+    convolution, and a 1x1 "shortcut" convolution that starts after it.
+
+    Parameters
+    ----------
+    branches, filters
+        Parallel 3x3 convolutions and the output channels of every convolution.
+    in_channels
+        Channels of the block input.
+    title
+        Figure title; ``None`` for a default, ``""`` for none.
+
+    Examples
+    --------
+    >>> fig = naive_block_diagram(8, 64)
+    >>> any(t.get_text() == "3×3, 64→64" for t in fig.axes[0].texts)
+    True
+    """
+    branches = _positive_int(branches, "branches")
+    filters = _positive_int(filters, "filters")
+    in_channels = _positive_int(in_channels, "in_channels")
+    canvas = _Canvas()
+    shown = list(range(1, branches + 1)) if branches <= 4 else [1, 2, 3, None, branches]
+    col, w = 1.32, 1.18
+    xs = [(i - (len(shown) - 1) / 2) * col for i in range(len(shown))]
+    canvas.text(0, 0.0, f"{in_channels}-d in")
+    fan_y = -0.5
+    canvas.arrow([(0, -0.16), (0, fan_y)], head=False)
+    y_box = fan_y - _GAP - _BOX_H / 2
+    for x, index in zip(xs, shown, strict=True):
+        if index is None:
+            canvas.text(x, y_box, "…", fontsize=16)
+            continue
+        canvas.arrow([(0, fan_y), (x, fan_y), (x, y_box + _BOX_H / 2)])
+        canvas.box(x, y_box, w, f"3×3, {in_channels}→{filters}", "3x3")
+    label = f"{branches} branches" if branches > 1 else "1 branch"
+    canvas.text(xs[0] - w / 2 - 0.12, y_box, label.replace(" ", "\n"), ha="right",
+                multialignment="right")  # fmt: skip
+    join_y = y_box - _BOX_H / 2 - _GAP * 0.55
+    y_sum = join_y - 0.15
+    for x, index in zip(xs, shown, strict=True):
+        if index is not None:
+            canvas.arrow([(x, y_box - _BOX_H / 2), (x, join_y), (0, join_y)], head=False)
+    canvas.arrow([(0, join_y), (0, y_sum + 0.15)])
+    canvas.plus(0, y_sum)
+    canvas.text(0.25, y_sum, "sum", ha="left", fontsize=9)
+    y_conv = y_sum - 0.15 - _GAP - _BOX_H / 2
+    canvas.arrow([(0, y_sum - 0.15), (0, y_conv + _BOX_H / 2)])
+    canvas.box(0, y_conv, 1.75, f"1×1, {filters}→{filters}", "1x1")
+    split = y_conv - _BOX_H / 2 - 0.12
+    y_short = split - _GAP - _BOX_H / 2
+    y_add = y_short - _BOX_H / 2 - _GAP - 0.15
+    canvas.arrow([(0, y_conv - _BOX_H / 2), (0, y_add + 0.15)])
+    x_short = 1.75
+    canvas.arrow([(0, split), (x_short, split), (x_short, y_short + _BOX_H / 2)])
+    canvas.box(x_short, y_short, 1.5, f"1×1, {filters}→{filters}", "1x1")
+    canvas.text(x_short + 0.85, y_short, '"shortcut"', ha="left", fontsize=9)
+    canvas.arrow([(x_short, y_short - _BOX_H / 2), (x_short, y_add), (0.15, y_add)])
+    canvas.plus(0, y_add)
+    canvas.arrow([(0, y_add - 0.15), (0, y_add - 0.15 - _GAP)])
+    canvas.text(0, y_add - 0.15 - _GAP - 0.16, f"{filters}-d out")
+    weights = branches * 9 * in_channels * filters + 2 * filters * filters
+    canvas.text(
+        (canvas.xmin + canvas.xmax) / 2,
+        canvas.ymin - 0.2,
+        f"convolution weights: {weights:,}",
+        fontsize=9,
+        color="#555555",
+    )
+    return canvas.draw("The online example's block" if title is None else title)
+
+
+def step_times(
+    rows: Sequence[Mapping[str, Any]],
+    value: str = "ms",
+    x: str = "C",
+    by: str = "impl",
+    ylabel: str | None = None,
+    title: str | None = None,
+    log: bool = True,
+    labels: Mapping[str, str] | None = None,
+    ideal: float | None = None,
+    ax=None,
+) -> Figure:
+    """Timings against a setting, one line per implementation, from the rows of
+    :func:`helpers.grouped.time_grouped_conv` (or any rows with these keys).
+
+    Parameters
+    ----------
+    rows
+        Dicts with keys ``x``, ``by`` and ``value``; a row whose value is ``None`` (skipped)
+        is left out, and the legend says from which ``x`` on.
+    value
+        The y value, e.g. ``"ms"`` (milliseconds per step) or ``"gflops"``.
+    x, by
+        The x setting (log-2 axis) and the key whose values get a line and a colour each
+        (:func:`color_for`, so the same implementation has the same colour in every figure).
+    ylabel, title
+        Axis label (default from ``value``) and title.
+    log
+        Logarithmic y axis.
+    labels
+        Legend text per ``by`` value (default: the value itself).
+    ideal
+        Draw a dotted grey line through ``(first x, ideal)`` falling as ``1/x``: where a time
+        would be if it were proportional to the multiply-adds of a grouped convolution.
+
+    Examples
+    --------
+    >>> rows = [{"impl": "split", "C": c, "ms": 2.0 * c} for c in (1, 2, 4)]
+    >>> fig = step_times(rows)
+    >>> fig.axes[0].get_ylabel()
+    'time per training step (ms)'
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows: expected at least one row, got none")
+    for i, row in enumerate(rows):
+        missing = [k for k in (x, by, value) if k not in row]
+        if missing:
+            raise ValueError(f"rows[{i}] has no key {missing[0]!r}")
+    default_labels = {
+        "ms": "time per training step (ms)",
+        "gflops": "useful GFLOP/s (billions of operations per second)",
+        "ratio": "time relative to the first (×)",
+    }
+    labels = dict(labels or {})
+    series: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        series.setdefault(str(row[by]), []).append(row)
+    with style():
+        if ax is None:
+            fig, ax = _new_figure(6.8, 3.8)
+        else:
+            fig = ax.figure
+        ticks: set[float] = set()
+        for name, members in series.items():
+            done = [r for r in members if r[value] is not None]
+            skipped = [r for r in members if r[value] is None]
+            xs = [float(r[x]) for r in done]
+            ys = [float(r[value]) for r in done]
+            ticks.update(float(r[x]) for r in members)
+            text = labels.get(name, name)
+            if skipped:
+                text += f" (not run for {x} ≥ {_format_value(min(float(r[x]) for r in skipped))})"
+            ax.plot(xs, ys, "o-", color=color_for(name), label=text, ms=5)
+        if ideal is not None:
+            grid = np.array(sorted(ticks))
+            ax.plot(grid, float(ideal) * grid[0] / grid, ":", color="#777777", lw=1.6,
+                    label="proportional to multiply-adds")  # fmt: skip
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _format_value(float(v))))
+        if log:
+            from matplotlib.ticker import LogLocator
+
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_xlabel(KEY_LABELS.get(x, "groups C (cardinality)" if x == "C" else x))
+        ax.set_ylabel(ylabel or default_labels.get(value, value))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+        if title:
+            ax.set_title(title)
     return fig

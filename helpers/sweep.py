@@ -421,6 +421,66 @@ def _width_depth() -> Sweep:
     )
 
 
+#: Chapter 8: the data of every step of the toy example (``data.load`` arguments; the dataset
+#: name is a grid key).
+TOY_DATA: dict[str, Any] = {"n_train": 1000, "n_val": 500, "n_test": 500, "seed": 0}
+#: Chapter 8: one real ResNeXt block in place of the online example's block: the same 16-channel
+#: stem, then C=8 paths of d=4 channels and a 64-d output (the example's 8 and 64).
+TOY_RESNEXT_BLOCK: dict[str, Any] = {
+    "stages": [1],
+    "stem_width": 16,
+    "width": 64,
+    "cardinality": 8,
+    "bottleneck_width": 4,
+}
+
+
+def _toy_example() -> Sweep:
+    """Chapter 8: the fixed steps of the toy example. One real ResNeXt block
+    (:data:`TOY_RESNEXT_BLOCK`) and the book's default small ResNeXt, each on learnable
+    synthetic data and on the noise control (random labels), 5 seeds."""
+    from helpers import training
+
+    return Sweep(
+        description=(
+            "Toy example revisited: one ResNeXt block (C=8, d=4, 64-d out) and the default "
+            f"small ResNeXt, {training.DEFAULT_EPOCHS} epochs on 1,000 images of the synthetic "
+            "data and of the noise control, 5 seeds."
+        ),
+        base_config=dict(training.DEFAULT_MODEL),
+        grid={"model": [dict(TOY_RESNEXT_BLOCK), {}], "data.name": ["synthetic", "noise"]},
+        seeds=(0, 1, 2, 3, 4),
+        data=dict(TOY_DATA),
+        train={"epochs": training.DEFAULT_EPOCHS},
+    )
+
+
+def _real_data() -> Sweep:
+    """Appendix: the book's default small ResNeXt and the ResNet (bottleneck blocks) whose
+    blocks have the same parameter count, on scikit-learn's handwritten digits, 3 seeds."""
+    from helpers import complexity, training
+
+    base = dict(training.DEFAULT_MODEL)
+    channels = base["width"]
+    budget = complexity.block_params(base["cardinality"], base["bottleneck_width"], channels)
+    resnet = {
+        "block": "bottleneck",
+        "bottleneck_width": complexity.bottleneck_width_for(1, budget, channels),
+    }
+    return Sweep(
+        description=(
+            "Real data: the default small ResNeXt and a ResNet of equal block complexity, "
+            f"{training.DEFAULT_EPOCHS} epochs on scikit-learn's digits (1,197 training "
+            "images), 3 seeds."
+        ),
+        base_config=base,
+        grid={"model": [{}, resnet]},
+        seeds=(0, 1, 2),
+        data={"name": "digits"},
+        train={"epochs": training.DEFAULT_EPOCHS},
+    )
+
+
 #: Named sweeps: name -> function returning the :class:`Sweep` (a function, so that building
 #: the registry costs nothing at import).
 SWEEPS: dict[str, Callable[[], Sweep]] = {
@@ -429,6 +489,8 @@ SWEEPS: dict[str, Callable[[], Sweep]] = {
     "cardinality_axis": _cardinality_axis,
     "depth": _depth,
     "width_depth": _width_depth,
+    "toy_example": _toy_example,
+    "real_data": _real_data,
 }
 
 

@@ -732,6 +732,8 @@ def _key_of_run(run: Mapping[str, Any]) -> tuple[Any, ...] | None:
     config = run.get("config", {})
     model = config.get("model", {})
     data = config.get("data", {}) or {}
+    if not _default_data(data):
+        return None  # the live explorer trains on default data only: do not mistake this run
     try:
         return _run_key(
             data.get("name", "synthetic"),
@@ -741,6 +743,21 @@ def _key_of_run(run: Mapping[str, Any]) -> tuple[Any, ...] | None:
         )
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def _default_data(data: Mapping[str, Any]) -> bool:
+    """True when a run's data config is what ``helpers.data.load(name)`` gives (seed 0, the
+    dataset's default sizes and knobs), the only data the live explorer trains on."""
+    if not data:
+        return True
+    try:
+        from helpers.data import DATASETS
+    except Exception:  # noqa: BLE001 - data (or its imports) unavailable: trust the run
+        return True
+    defaults = DATASETS.get(str(data.get("name", "synthetic")))
+    if defaults is None or data.get("seed", 0) != 0:
+        return False
+    return all(value is None or data.get(key, value) == value for key, value in defaults.items())
 
 
 def _accepts(function: Callable, name: str) -> bool:

@@ -1,4 +1,4 @@
-"""Draw the front page's map of chapters: ``python tools/chapter_map.py`` writes images/chapter_map.svg.
+"""Draw the front page's map of chapters into images/chapter_map.svg: `python tools/chapter_map.py`.
 
 The map is committed; rerun this script after adding or renaming a chapter.
 """
