@@ -21,8 +21,13 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-# The quickest chapter to execute; any chapter would do.
-NOTEBOOK = ROOT / "chapters" / os.environ.get("COLAB_TEST_NOTEBOOK", "02_residual_blocks.ipynb")
+# A quick chapter that also reads shipped results (helpers/precomputed), so the test shows
+# that the package data installs with pip too.
+NOTEBOOK = (
+    ROOT
+    / "chapters"
+    / os.environ.get("COLAB_TEST_NOTEBOOK", "09_where_cardinality_went_next.ipynb")
+)
 
 
 def _python_without_helpers(tmp: Path) -> Path:
