@@ -77,14 +77,12 @@ def test_synthetic_and_noise_splits_are_balanced():
         assert np.bincount(ds.y_val, minlength=10).tolist() == [10] * 10
 
 
-def test_default_synthetic_data_is_generated_in_under_two_seconds():
-    best = float("inf")
-    for _ in range(2):  # best of two: the machine is shared
-        start = time.perf_counter()
-        ds = data.load()
-        best = min(best, time.perf_counter() - start)
+def test_default_synthetic_data_has_the_default_sizes():
+    # How long generating it takes is measured by `make bench`, not asserted here.
+    ds = data.load()
     assert len(ds.y_train) == data.SYNTHETIC_DEFAULTS["n_train"]
-    assert best < 2.0, f"generating the default dataset took {best:.2f} s"
+    assert len(ds.y_val) == data.SYNTHETIC_DEFAULTS["n_val"]
+    assert ds.x_train.shape[1:] == (32, 32, 3)
 
 
 def test_noise_knob_is_the_pixel_noise_std():

@@ -1,7 +1,7 @@
 """The static explorer in headless Chromium: a page with two explorers and a choice slider,
-opened from a file with the network blocked. Moving a slider swaps the curves in under 50 ms,
-the two explorers do not interfere, a missing combination shows a message, and the page logs
-no error and requests nothing.
+opened from a file with the network blocked. Moving a slider swaps the curves, the two
+explorers do not interfere, a missing combination shows a message, and the page logs no error
+and requests nothing. How fast a slider updates is measured by `make bench`, not asserted here.
 
 Needs /usr/bin/chromium (or $CHROMIUM): skipped without it, a failure when CI=true.
 """
@@ -17,8 +17,6 @@ matplotlib.use("Agg")
 from helpers import plots, widgets  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-UPDATE_BUDGET_MS = 50.0
 
 
 def fake_run(cardinality: int, seed: int, epochs: int = 6) -> dict:
@@ -115,20 +113,14 @@ POINTS = """(rootId) => Array.from(document.getElementById(rootId)
   .querySelectorAll('[data-rnx=chart] polyline')).map(p => p.getAttribute('points'))"""
 
 
-def test_slider_swaps_curves_fast_and_explorers_are_independent(page, page_file):
+def test_slider_swaps_curves_and_explorers_are_independent(page, page_file):
     _, first, second, _ = page_file
     second_before = page.evaluate(POINTS, second)
-    timings = []
     result = page.evaluate(MOVE, [first, 0, 0])  # cardinality 4 -> 1
     assert result["before"] and result["after"] and result["before"] != result["after"]
     assert result["readout"].startswith("C=1, seed=0")
-    timings.append(result["ms"])
-    for i in range(20):
-        result = page.evaluate(MOVE, [first, 0, i % 5])
-        timings.append(result["ms"])
-    median = sorted(timings)[len(timings) // 2]
-    assert median < UPDATE_BUDGET_MS, f"slider update took {median:.1f} ms (median), {timings}"
-    assert max(timings) < 4 * UPDATE_BUDGET_MS, timings
+    curves = {page.evaluate(MOVE, [first, 0, i % 5])["after"] for i in range(10)}
+    assert len(curves) == 5 and "" not in curves  # one distinct curve per cardinality
     # The other explorer on the page did not move.
     assert page.evaluate(POINTS, second) == second_before
 
