@@ -49,3 +49,25 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def retrain(run: dict, cache: bool = True) -> dict:
+    """Train again, with exactly the settings recorded in a shipped run, and return the new run.
+
+    The tests that check shipped results reproduce call this, then compare with their own
+    tolerances.
+    """
+    from helpers import data, training
+
+    config = run["config"]
+    return training.train(
+        config["model"],
+        data.from_config(config["data"]),
+        epochs=config["epochs"],
+        seed=config["seed"],
+        batch_size=config["batch_size"],
+        learning_rate=config["learning_rate"],
+        optimizer=config["optimizer"],
+        cache=cache,
+        progress=False,
+    )

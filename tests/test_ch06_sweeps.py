@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import cache, data, sweep, training
+from conftest import retrain
+from helpers import cache, sweep
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -50,16 +51,7 @@ def test_a_shipped_hard_run_reproduces():
         and r["config"]["seed"] == 0
     ]
     config = run["config"]
-    again = training.train(
-        config["model"],
-        data.from_config(config["data"]),
-        epochs=config["epochs"],
-        seed=config["seed"],
-        batch_size=config["batch_size"],
-        learning_rate=config["learning_rate"],
-        optimizer=config["optimizer"],
-        progress=False,
-    )
+    again = retrain(run)
     assert again["config"] == config
     assert again["params"] == run["params"]
     # Same machine: identical; another CPU or library build: small floating-point differences.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import cache, data, models, sweep, training
+from conftest import retrain
+from helpers import cache, models, sweep, training
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -76,16 +77,7 @@ def test_a_shipped_axis_run_reproduces():
         if r["config"]["model"]["cardinality"] == 1 and r["config"]["seed"] == 0
     ]
     config = run["config"]
-    again = training.train(
-        config["model"],
-        data.from_config(config["data"]),
-        epochs=config["epochs"],
-        seed=config["seed"],
-        batch_size=config["batch_size"],
-        learning_rate=config["learning_rate"],
-        optimizer=config["optimizer"],
-        progress=False,
-    )
+    again = retrain(run)
     assert again["config"] == config
     assert again["params"] == run["params"]
     assert again["history"]["val_accuracy"][-1] == pytest.approx(

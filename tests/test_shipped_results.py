@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import data, sweep, training
+from conftest import retrain
+from helpers import sweep
 
 pytestmark = pytest.mark.slow
 
@@ -21,17 +22,7 @@ def test_smallest_shipped_run_reproduces(name):
     shipped = sweep.load_precomputed(name)
     run = min(shipped["runs"], key=lambda r: (r["params"], r["config"]["seed"]))
     config = run["config"]
-    again = training.train(
-        config["model"],
-        data.from_config(config["data"]),
-        epochs=config["epochs"],
-        seed=config["seed"],
-        batch_size=config["batch_size"],
-        learning_rate=config["learning_rate"],
-        optimizer=config["optimizer"],
-        cache=False,
-        progress=False,
-    )
+    again = retrain(run, cache=False)
     assert again["config"] == config
     assert again["params"] == run["params"]
     # Same machine: identical; another CPU or library build: small floating-point differences.

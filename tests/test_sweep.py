@@ -7,6 +7,7 @@ import json
 import pytest
 
 import helpers
+from conftest import retrain
 from helpers import cache, complexity, data, sweep, training
 
 TINY = {"stem_width": 8, "width": 16, "cardinality": 2, "bottleneck_width": 2, "stages": [1]}
@@ -169,19 +170,9 @@ def test_a_shipped_run_reproduces():
         r for r in shipped["runs"] if r["config"]["model"] == default and r["config"]["seed"] == 0
     ]
     config = run["config"]
-    dataset = data.from_config(config["data"])
     # Trained once per pytest session (the session cache starts empty); test_training's default
     # model test trains the same configuration, so whichever runs first does the work.
-    again = training.train(
-        config["model"],
-        dataset,
-        epochs=config["epochs"],
-        seed=config["seed"],
-        batch_size=config["batch_size"],
-        learning_rate=config["learning_rate"],
-        optimizer=config["optimizer"],
-        progress=False,
-    )
+    again = retrain(run)
     assert again["config"] == config
     assert again["params"] == run["params"]
     # Same machine: identical; another CPU or library build: small floating-point differences.
