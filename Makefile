@@ -3,6 +3,8 @@
 #   make test   lint, unit tests, strict book build, checks of the built HTML
 #   make bench  print the speed figures recorded in README.md
 #   make lab    JupyterLab with working widgets
+#   make test-envs  the package on the versions readers have: Colab's (test-colab) and the
+#                   lowest that pyproject.toml admits (test-lowest); each in its own venv
 #   make clean  remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -16,7 +18,7 @@ export RESNEXT_BOOK_BUILD
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: all venv book test lint unit bench lab clean distclean format
+.PHONY: all venv book test lint unit bench lab clean distclean format test-envs test-colab test-lowest
 
 all: book
 
@@ -41,11 +43,45 @@ format: $(STAMP)
 	$(BIN)/ruff format helpers tests chapters tools benchmarks _ext
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not book" tests
+	$(BIN)/python -m pytest -m "not book and not envs" tests
 
 # The whole suite: lint, unit tests, then the strict book build and the tests of its HTML.
 test: lint book
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -m "not envs" tests
+
+# --- the versions readers have -----------------------------------------------------------------
+# Colab-like: Colab's published library versions (tests/envs/colab-2026-08.txt, used as pip
+# constraints). The test copies a chapter alone into an empty folder, lets its set-up cell
+# install the package into this venv, runs it to the end and checks that pip changed nothing
+# but this package; then the unit tests run on the same versions.
+COLAB_VENV  := .venv-colab
+COLAB_PINS  := tests/envs/colab-2026-08.txt
+LOWEST_VENV := .venv-lowest
+FAST_TESTS  := -m "not slow and not book and not browser and not envs" -p no:cacheprovider
+
+$(COLAB_VENV)/.installed: $(COLAB_PINS)
+	rm -rf $(COLAB_VENV)
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet -c $(COLAB_PINS) pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet -c $(COLAB_PINS) tensorflow keras numpy \
+		matplotlib scikit-learn ipywidgets ipython ipykernel jupyter_client pytest nbformat
+	touch $@
+
+$(LOWEST_VENV)/.installed: tests/envs/lowest.txt
+	rm -rf $(LOWEST_VENV)
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -r tests/envs/lowest.txt
+	touch $@
+
+test-colab: $(STAMP) $(COLAB_VENV)/.installed
+	RESNEXT_COLAB_PYTHON=$(COLAB_VENV)/bin/python $(BIN)/python -m pytest -m envs \
+		tests/test_colab_setup.py
+	PYTHONPATH=$(CURDIR) $(COLAB_VENV)/bin/python -m pytest $(FAST_TESTS) tests
+
+test-lowest: $(LOWEST_VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(LOWEST_VENV)/bin/python -m pytest $(FAST_TESTS) tests
+
+test-envs: test-colab test-lowest
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -58,4 +94,4 @@ clean:
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) .cache *.egg-info
+	rm -rf $(VENV) $(COLAB_VENV) $(LOWEST_VENV) .cache *.egg-info

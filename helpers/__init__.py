@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import os
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+# How a chapter's set-up cell tells this package from any other module called `helpers` (a
+# different package of that name is on PyPI, and a reader may have a helpers.py of their own).
+BOOK = "resnext-book"
 
 # TensorFlow prints C++ start-up chatter (CPU feature notices, oneDNN hints) to stderr before
 # any Python code can intervene; this must be set before the first `import tensorflow`.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-__all__ = ["__version__"]
+__all__ = ["BOOK", "__version__"]

@@ -125,7 +125,9 @@ class FusedBatchNormalization(layers.BatchNormalization):
             training
             and self.trainable
             and mask is None
-            and not self.renorm
+            # Keras added `renorm` in 3.14 and `synchronized` in 3.1: read both defensively so
+            # that every Keras the package admits (see pyproject.toml) runs this layer.
+            and not getattr(self, "renorm", False)
             and not getattr(self, "synchronized", False)
             and keras.backend.backend() == "tensorflow"
             and len(inputs.shape) == 4

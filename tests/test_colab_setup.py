@@ -1,16 +1,20 @@
-"""A chapter notebook run the way Colab meets it: alone in an empty folder, with a Python that has
-TensorFlow and the other libraries but not `helpers`. Its set-up cell must install `helpers` (here
-from this checkout, through RESNEXT_HELPERS_SOURCE) and the notebook must run to the end.
+"""A chapter run the way a Colab reader runs it, on the library versions Colab has.
+
+`make test-colab` builds a venv from Colab's published package list
+(tests/envs/colab-2026-08.txt) and points RESNEXT_COLAB_PYTHON at it. This test copies chapter 6
+alone into an empty folder and runs it with a kernel on that Python: the set-up cell must
+install this package (from the checkout, through RESNEXT_HELPERS_SOURCE), every cell must run,
+including training and the live explorer on Colab's Keras and ipywidgets, and pip must have
+changed nothing in the environment except adding this package.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
@@ -19,57 +23,49 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.envs]
 
-# A quick chapter that also reads shipped results (helpers/precomputed), so the test shows
-# that the package data installs with pip too.
 NOTEBOOK = (
-    ROOT
-    / "chapters"
-    / os.environ.get("COLAB_TEST_NOTEBOOK", "09_where_cardinality_went_next.ipynb")
+    ROOT / "chapters" / os.environ.get("COLAB_TEST_NOTEBOOK", "06_cardinality_experiments.ipynb")
 )
+DISTRIBUTION = "resnext-book-helpers"
 
 
-def _python_without_helpers(tmp: Path) -> Path:
-    """A fresh venv that sees this project's installed libraries, except `helpers` itself.
-
-    The project's site-packages is linked in entry by entry through a .pth file, leaving out the
-    editable install of `helpers` and its metadata, so that `import helpers` fails and pip does
-    not believe it is installed.
-    """
-    subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True)
-    python = tmp / "venv" / "bin" / "python"
-    libs = tmp / "libs"
-    libs.mkdir()
-    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
-        name = entry.name.lower()
-        if "resnext_book_helpers" in name or name.startswith("__editable__") or name == "helpers":
-            continue
-        (libs / entry.name).symlink_to(entry)
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    (Path(site) / "project_libs.pth").write_text(str(libs) + "\n")
-    return python
+def _colab_python() -> str:
+    python = os.environ.get("RESNEXT_COLAB_PYTHON", "")
+    if not python or not Path(python).exists():
+        pytest.fail(
+            f"RESNEXT_COLAB_PYTHON={python!r} is not a Python: run this test with "
+            "`make test-colab`, which builds the Colab-like venv first"
+        )
+    return os.path.abspath(python)  # not resolve(): the venv's python is a symlink
 
 
-def test_notebook_alone_installs_helpers_and_runs(tmp_path, monkeypatch):
-    if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK} is missing")
-    python = _python_without_helpers(tmp_path)
-    check = subprocess.run([str(python), "-c", "import helpers"], capture_output=True, cwd=tmp_path)
+def _freeze(python: str) -> dict[str, str]:
+    """Installed distributions of ``python`` as {normalised name: pip freeze line}."""
+    lines = subprocess.run(
+        [python, "-m", "pip", "freeze", "--all"], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    packages = {}
+    for line in lines:
+        name = re.split(r"\s*(?:==|@)\s*", line, maxsplit=1)[0]
+        packages[re.sub(r"[-_.]+", "-", name).lower()] = line
+    return packages
+
+
+def test_chapter_alone_on_colab_versions_installs_only_this_package(tmp_path, monkeypatch):
+    python = _colab_python()
+    subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False)
+    check = subprocess.run([python, "-c", "import helpers"], capture_output=True, cwd=tmp_path)
     assert check.returncode != 0, "helpers must not be importable before the set-up cell runs"
-    check = subprocess.run([str(python), "-c", "import tensorflow, ipykernel"], capture_output=True)
-    assert check.returncode == 0, check.stderr.decode()[-2000:]
+    before = _freeze(python)
+    assert before.get("keras", "").startswith("keras==3.13"), before.get("keras")
+    assert before.get("ipywidgets", "").startswith("ipywidgets==7."), before.get("ipywidgets")
 
-    # A kernel that runs that Python.
     kernels = tmp_path / "jupyter" / "kernels" / "colab-like"
     kernels.mkdir(parents=True)
     spec = {
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab-like",
         "language": "python",
     }
@@ -77,6 +73,7 @@ def test_notebook_alone_installs_helpers_and_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("RESNEXT_HELPERS_SOURCE", str(ROOT))
     monkeypatch.setenv("RESNEXT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RESNEXT_BOOK_BUILD", raising=False)  # a reader's kernel: live widgets
     monkeypatch.delenv("PYTHONPATH", raising=False)
 
     alone = tmp_path / "alone"
@@ -89,10 +86,15 @@ def test_notebook_alone_installs_helpers_and_runs(tmp_path, monkeypatch):
     client = NotebookClient(
         nb, kernel_name="colab-like", timeout=600, resources={"metadata": {"path": str(alone)}}
     )
-    client.execute()  # raises CellExecutionError if any cell fails
+    try:
+        client.execute()  # raises CellExecutionError if any cell fails
+        after = _freeze(python)
+    finally:
+        subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False)
 
     last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    assert "HELPERS_AT" in last
-    installed_at = Path(last.split("HELPERS_AT", 1)[1].strip())
-    assert str(tmp_path / "venv") in str(installed_at), f"helpers came from {installed_at}"
+    installed_at = last.split("HELPERS_AT", 1)[-1].strip()
+    assert "site-packages" in installed_at, f"helpers came from {installed_at!r}"
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert changed == {DISTRIBUTION}, {n: (before.get(n), after.get(n)) for n in changed}
     assert sorted(p.name for p in alone.iterdir() if not p.name.startswith(".")) == [NOTEBOOK.name]

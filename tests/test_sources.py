@@ -47,10 +47,7 @@ def test_notebook_starts_with_the_setup_cell(path):
     )
 
 
-def test_setup_cell_installs_from_the_configured_repository():
-    url = setup_cell.repository_url()
-    assert url.startswith("https://github.com/")
-    assert f'HELPERS_SOURCE = "git+{url}"' in setup_cell.setup_source()
+def test_book_offers_colab_and_download():
     assert re.search(r"launch_buttons:(.|\n)*colab_url: https://colab.research.google.com", CONFIG)
     assert "use_download_button: true" in CONFIG
 
