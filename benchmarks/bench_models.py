@@ -38,11 +38,15 @@ from helpers import complexity, grouped, models  # noqa: E402
 Report = Callable[[str, list[dict]], None]
 
 CARDINALITIES = (1, 2, 4, 8, 16, 32)
-NATIVE_LIMIT_S = 1.0  # skip larger cardinalities of Keras' native path beyond this per step
+NATIVE_LIMIT_S = (
+    1.0  # skip larger cardinalities of Keras' native path beyond this per step
+)
 REPEATS = 5
 
 
-def _median_seconds(step: Callable[[], Any], repeats: int = REPEATS, warmup: int = 2) -> float:
+def _median_seconds(
+    step: Callable[[], Any], repeats: int = REPEATS, warmup: int = 2
+) -> float:
     for _ in range(warmup):
         step()
     times = []
@@ -63,7 +67,9 @@ def _train_step(model: keras.Model, x: np.ndarray) -> Callable[[], None]:
     def step(batch: tf.Tensor) -> tf.Tensor:
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(tf.square(model(batch, training=True)))
-        optimizer.apply(tape.gradient(loss, model.trainable_variables), model.trainable_variables)
+        optimizer.apply(
+            tape.gradient(loss, model.trainable_variables), model.trainable_variables
+        )
         return loss
 
     return lambda: step(inputs).numpy()
@@ -122,7 +128,11 @@ def conv_impls(
 ) -> list[dict]:
     """Training-step milliseconds of a ``width`` -> ``width`` 3x3 grouped convolution on a
     ``batch`` x ``size`` x ``size`` map, per implementation."""
-    x = np.random.default_rng(0).normal(size=(batch, size, size, width)).astype("float32")
+    x = (
+        np.random.default_rng(0)
+        .normal(size=(batch, size, size, width))
+        .astype("float32")
+    )
     impls = [name for name in grouped.IMPLS if name != "auto"]  # "native" first
     if not grouped.direct_available():
         impls.remove("direct")
@@ -134,21 +144,27 @@ def conv_impls(
 
     native = _native_steps(lambda c: build(c, "native"), list(cardinalities))
     steps = {(c, "native"): step for c, step in native.items()}
-    steps.update({(c, impl): build(c, impl) for c in cardinalities for impl in impls[1:]})
+    steps.update(
+        {(c, impl): build(c, impl) for c in cardinalities for impl in impls[1:]}
+    )
     seconds = _interleaved_seconds(steps)
     rows = []
     for c in cardinalities:
         row: dict[str, Any] = {"C": c, "group width": width // c}
         for impl in impls:
             key = (c, impl)
-            row[f"{impl} ms"] = round(seconds[key] * 1e3, 1) if key in seconds else "skipped"
+            row[f"{impl} ms"] = (
+                round(seconds[key] * 1e3, 1) if key in seconds else "skipped"
+            )
         row["auto picks"] = grouped.resolve_impl(groups=c, in_channels=width)
         rows.append(row)
     return rows
 
 
 # --- 2. one ResNeXt block -------------------------------------------------------------------
-def _block(channels: int, cardinality: int, bottleneck_width: int, size: int, impl: str):
+def _block(
+    channels: int, cardinality: int, bottleneck_width: int, size: int, impl: str
+):
     inputs = keras.Input((size, size, channels))
     y = models.resnext_block(
         inputs, channels, cardinality, bottleneck_width, grouped_impl=impl, name="block"
@@ -164,7 +180,11 @@ def blocks(
 ) -> list[dict]:
     """Training-step time of a ResNeXt block (``channels`` in and out) for each cardinality in
     ``widths`` (C -> d), with Keras' native grouped convolution and with helpers' choice."""
-    x = np.random.default_rng(0).normal(size=(batch, size, size, channels)).astype("float32")
+    x = (
+        np.random.default_rng(0)
+        .normal(size=(batch, size, size, channels))
+        .astype("float32")
+    )
     variants = {"keras native": "native", "helpers": "auto"}
     built = {}
 
@@ -241,12 +261,18 @@ def networks(
         built[label], timers[label] = model, _EpochTimer()
     for round_ in range(rounds + 1):
         for label, model in built.items():
-            fit_kwargs = {"batch_size": batch, "verbose": 0, "callbacks": [timers[label]]}
+            fit_kwargs = {
+                "batch_size": batch,
+                "verbose": 0,
+                "callbacks": [timers[label]],
+            }
             model.fit(x, y, initial_epoch=round_, epochs=round_ + 1, **fit_kwargs)
     rows, base = [], 0.0
     for label, model in built.items():
         seconds = statistics.median(timers[label].seconds[1:])
-        base = seconds if label.startswith("ResNet ") else base  # each ResNeXt follows its ResNet
+        base = (
+            seconds if label.startswith("ResNet ") else base
+        )  # each ResNeXt follows its ResNet
         counted = complexity.count(model)
         rows.append(
             {

@@ -50,7 +50,9 @@ def _time_epochs(model: Any, dataset: Any) -> dict[str, Any]:
         "params": run["params"],
         "first epoch s": round(seconds[0], 2),
         "epoch s": round(min(seconds[1:]), 2),
-        f"val acc ({TIMED_EPOCHS} epochs)": round(run["history"]["val_accuracy"][-1], 3),
+        f"val acc ({TIMED_EPOCHS} epochs)": round(
+            run["history"]["val_accuracy"][-1], 3
+        ),
     }
 
 
@@ -115,7 +117,10 @@ def bench_default_accuracy() -> dict[str, Any]:
 def run(report: Callable[[str, list[dict[str, Any]]], None]) -> None:
     """Run the training benchmarks and hand each section's rows to ``report``."""
     rows, summary = bench_epoch_speed()
-    report(f"Training: one epoch on {BENCH_IMAGES:,} 32x32x3 images (best of epochs 2-3)", rows)
+    report(
+        f"Training: one epoch on {BENCH_IMAGES:,} 32x32x3 images (best of epochs 2-3)",
+        rows,
+    )
     report("Training: speed-up over the online example", summary)
     report("Training: accuracy of the default ResNeXt", [bench_default_accuracy()])
 
@@ -126,7 +131,9 @@ def _print_table(section: str, rows: list[dict[str, Any]]) -> None:
         return
     columns = list(rows[0])
     cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    widths = [
+        max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)
+    ]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))

@@ -99,7 +99,9 @@ def bench_static(moves: int = 200) -> list[dict[str, Any]]:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(page_path.as_uri())
-            page.wait_for_function("document.querySelector('[data-rnx-ready]') !== null")
+            page.wait_for_function(
+                "document.querySelector('[data-rnx-ready]') !== null"
+            )
             timings = page.evaluate(
                 """([rootId, moves]) => {
                   const root = document.getElementById(rootId);
@@ -130,8 +132,16 @@ def bench_static(moves: int = 200) -> list[dict[str, Any]]:
             "value": f"{median:.2f} ms",
             "target": f"< {STATIC_TARGET_MS:.0f} ms ({verdict})",
         },
-        {"measure": "slider update, 90th percentile", "value": f"{p90:.2f} ms", "target": ""},
-        {"measure": "slider update, max", "value": f"{timings[-1]:.2f} ms", "target": ""},
+        {
+            "measure": "slider update, 90th percentile",
+            "value": f"{p90:.2f} ms",
+            "target": "",
+        },
+        {
+            "measure": "slider update, max",
+            "value": f"{timings[-1]:.2f} ms",
+            "target": "",
+        },
     ]
     return rows
 
@@ -156,9 +166,13 @@ def bench_live_replot(repeats: int = 10) -> list[dict[str, Any]]:
     for i in range(repeats + 1):
         before = explorer.redraw_count
         start = time.perf_counter()
-        card.value = values[i % len(values)] if card.value != values[i % len(values)] else 64
+        card.value = (
+            values[i % len(values)] if card.value != values[i % len(values)] else 64
+        )
         elapsed = time.perf_counter() - start
-        if explorer.redraw_count > before and i > 0:  # the first draw warms matplotlib up
+        if (
+            explorer.redraw_count > before and i > 0
+        ):  # the first draw warms matplotlib up
             timings.append(elapsed)
     median = statistics.median(timings)
     verdict = "ok" if median < REPLOT_TARGET_S else "TOO SLOW"
@@ -168,7 +182,11 @@ def bench_live_replot(repeats: int = 10) -> list[dict[str, Any]]:
             "value": f"{median:.3f} s",
             "target": f"< {REPLOT_TARGET_S} s ({verdict})",
         },
-        {"measure": "live explorer: replot, max", "value": f"{max(timings):.3f} s", "target": ""},
+        {
+            "measure": "live explorer: replot, max",
+            "value": f"{max(timings):.3f} s",
+            "target": "",
+        },
     ]
 
 
@@ -227,7 +245,11 @@ def print_table(section: str, rows: list[dict[str, Any]]) -> None:
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
-        print("  ".join(str(r.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)))
+        print(
+            "  ".join(
+                str(r.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)
+            )
+        )
 
 
 if __name__ == "__main__":

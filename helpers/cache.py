@@ -61,7 +61,14 @@ __all__ = [
 ]
 
 CACHE_ENV_VAR = "RESNEXT_CACHE_DIR"
-REQUIRED_FIELDS = ("config", "history", "test_accuracy", "params", "helpers_version", "key")
+REQUIRED_FIELDS = (
+    "config",
+    "history",
+    "test_accuracy",
+    "params",
+    "helpers_version",
+    "key",
+)
 
 _override: Path | None = None
 
@@ -196,7 +203,9 @@ def load(config: dict[str, Any]) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        warnings.warn(f"cannot read cached run {path} ({err}); recomputing", CacheWarning, 2)
+        warnings.warn(
+            f"cannot read cached run {path} ({err}); recomputing", CacheWarning, 2
+        )
         return None
     try:
         run = json.loads(text)
@@ -210,7 +219,9 @@ def load(config: dict[str, Any]) -> dict[str, Any] | None:
     problem = _problem(run, config, key)
     if problem is not None:
         warnings.warn(
-            f"cached run {path} {problem}; ignoring it and recomputing", CacheWarning, stacklevel=2
+            f"cached run {path} {problem}; ignoring it and recomputing",
+            CacheWarning,
+            stacklevel=2,
         )
         return None
     return run

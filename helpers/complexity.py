@@ -76,10 +76,15 @@ class Table(list):
             return "(no rows)"
         columns = list(columns or self[0].keys())
         cells = [[_format_cell(row.get(c)) for c in columns] for row in self]
-        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-        lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+        widths = [
+            max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)
+        ]
+        lines = [
+            "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+        ]
         lines += [
-            "  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells
+            "  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+            for r in cells
         ]
         return "\n".join(lines)
 
@@ -210,7 +215,9 @@ def count(model: Any) -> Count:
         frozen = sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights)
         shape = _output_shape(layer)
         kernel = (
-            getattr(layer, "kernel", None) if kind in ("conv", "grouped conv", "dense") else None
+            getattr(layer, "kernel", None)
+            if kind in ("conv", "grouped conv", "dense")
+            else None
         )
         if kind == "depthwise conv":
             kernel = getattr(layer, "kernel", None)
@@ -243,7 +250,9 @@ def count(model: Any) -> Count:
 # --- the closed forms of Section 3.3 ----------------------------------------------------------
 def _positive_int(parameter: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{parameter} must be a positive integer, got {parameter}={value!r}")
+        raise ValueError(
+            f"{parameter} must be a positive integer, got {parameter}={value!r}"
+        )
     return int(value)
 
 
@@ -293,7 +302,9 @@ def block_multiply_adds(
     return block_params(cardinality, bottleneck_width, channels) * height * width
 
 
-def bottleneck_width_for(cardinality: int, budget: float | None = None, channels: int = 256) -> int:
+def bottleneck_width_for(
+    cardinality: int, budget: float | None = None, channels: int = 256
+) -> int:
     """The ``d`` whose ResNeXt block with ``cardinality`` paths has the parameter count nearest
     to ``budget`` (ties go to the smaller ``d``).
 
@@ -324,11 +335,14 @@ def bottleneck_width_for(cardinality: int, budget: float | None = None, channels
     root = (-2 * channels + math.sqrt(4 * channels**2 + 36 * budget / cardinality)) / 18
     candidates = {max(1, math.floor(root)), max(1, math.ceil(root))}
     return min(
-        sorted(candidates), key=lambda d: abs(block_params(cardinality, d, channels) - budget)
+        sorted(candidates),
+        key=lambda d: abs(block_params(cardinality, d, channels) - budget),
     )
 
 
-def table2(channels: int = 256, cardinalities: Iterable[int] = TABLE2_CARDINALITIES) -> Table:
+def table2(
+    channels: int = 256, cardinalities: Iterable[int] = TABLE2_CARDINALITIES
+) -> Table:
     """The paper's Table 2: for each cardinality, the bottleneck width that keeps a block's
     parameters at those of the ResNet block, and the resulting width of the grouped conv.
 
@@ -412,9 +426,12 @@ def block_table(model: Any) -> Table:
                 params += row["params"]
             multiply_adds += row["multiply_adds"]
         last = next(
-            (layer for layer in reversed(members) if _output_shape(layer) is not None), None
+            (layer for layer in reversed(members) if _output_shape(layer) is not None),
+            None,
         )
-        if part.startswith("stage"):  # the block's output: its final ReLU or its addition
+        if part.startswith(
+            "stage"
+        ):  # the block's output: its final ReLU or its addition
             outputs = [ly for ly in members if ly.name.endswith(("_out", "_add"))]
             last = outputs[-1] if outputs else last
         table.append(
@@ -432,7 +449,11 @@ def block_table(model: Any) -> Table:
 def _size(shape: Sequence[int | None] | None) -> str:
     if not shape:
         return "?"
-    return "×".join("?" if n is None else str(n) for n in shape[:-1]) if len(shape) > 1 else "1×1"
+    return (
+        "×".join("?" if n is None else str(n) for n in shape[:-1])
+        if len(shape) > 1
+        else "1×1"
+    )
 
 
 def _conv_spec(kernel_size: Sequence[int], filters: int, groups: int = 1) -> str:
@@ -461,7 +482,9 @@ def _block_spec(prefix: str, members: Sequence[Any]) -> str:
         layers_ = convs[number]
         first = layers_[0]
         paths = len(layers_)
-        if paths > 1 and number == 3:  # form (a): C 1x1 convs to the output width, summed
+        if (
+            paths > 1 and number == 3
+        ):  # form (a): C 1x1 convs to the output width, summed
             filters, groups = first.filters, 1
         else:
             filters = first.filters * paths
@@ -477,7 +500,9 @@ def _stem_specs(members: Sequence[Any]) -> list[tuple[str, Any, str]]:
         stride = getattr(layer, "strides", (1, 1))[0]
         suffix = f", stride {stride}" if stride > 1 else ""
         if kind == "conv":
-            rows.append(("conv", layer, _conv_spec(layer.kernel_size, layer.filters) + suffix))
+            rows.append(
+                ("conv", layer, _conv_spec(layer.kernel_size, layer.filters) + suffix)
+            )
         elif kind == "pool":
             size = layer.pool_size[0]
             rows.append(("pool", layer, f"{size}×{size} max pool{suffix}"))
@@ -577,11 +602,16 @@ def count_layer_multiply_adds(layer: Any) -> int:
     """
     kind = _kind(layer)
     kernel = getattr(layer, "kernel", None)
-    if kind not in ("conv", "grouped conv", "dense", "depthwise conv") or kernel is None:
+    if (
+        kind not in ("conv", "grouped conv", "dense", "depthwise conv")
+        or kernel is None
+    ):
         return 0
     shape = _output_shape(layer)
     if shape is None or any(n is None for n in shape[:-1]):
-        raise ValueError(f"layer={layer.name!r} has no static output shape; call it first")
+        raise ValueError(
+            f"layer={layer.name!r} has no static output shape; call it first"
+        )
     return int(np.prod(kernel.shape)) * int(np.prod(shape[:-1]))
 
 
@@ -604,12 +634,16 @@ class HTMLTable(Table):
             cells = []
             for c in columns:
                 value = row.get(c)
-                align = "right" if isinstance(value, int | float | np.number) else "left"
+                align = (
+                    "right" if isinstance(value, int | float | np.number) else "left"
+                )
                 cells.append(
                     f'<td style="text-align:{align}">{html.escape(_format_cell(value))}</td>'
                 )
             body.append(f"<tr>{''.join(cells)}</tr>")
-        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        caption = (
+            f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        )
         return (
             '<table class="table rnx-table" style="font-size:0.9em;width:auto">'
             f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -623,7 +657,9 @@ class HTMLTable(Table):
 
 
 def html_table(
-    rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None, caption: str | None = None
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str] | None = None,
+    caption: str | None = None,
 ) -> HTMLTable:
     """Rows (dicts with the same keys) as a table that a notebook shows as HTML.
 

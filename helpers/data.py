@@ -244,7 +244,9 @@ def load(
         variation = _check_unit(
             "variation", knobs.get("variation", defaults["variation"]), 0.0, 1.0
         )
-        config.update(noise=noise, variation=variation, generator=SYNTHETIC_GENERATOR_VERSION)
+        config.update(
+            noise=noise, variation=variation, generator=SYNTHETIC_GENERATOR_VERSION
+        )
         return _synthetic(config)
     if name == "noise":
         return _noise(config)
@@ -292,7 +294,9 @@ def from_config(config: dict[str, Any]) -> Dataset:
     True
     """
     if not isinstance(config, dict) or "name" not in config:
-        raise ValueError(f"config must be a Dataset.config dict with a 'name', got {config!r}")
+        raise ValueError(
+            f"config must be a Dataset.config dict with a 'name', got {config!r}"
+        )
     kwargs = {k: v for k, v in config.items() if k not in ("name", "generator")}
     generator = config.get("generator")
     if config["name"] == "synthetic" and generator != SYNTHETIC_GENERATOR_VERSION:
@@ -327,7 +331,9 @@ def _make(
     )
 
 
-def _balanced_labels(rng: np.random.Generator, n: int, num_classes: int = 10) -> np.ndarray:
+def _balanced_labels(
+    rng: np.random.Generator, n: int, num_classes: int = 10
+) -> np.ndarray:
     """Labels with every class as equally often as n allows, in random order."""
     return rng.permutation(np.arange(n) % num_classes)
 
@@ -342,7 +348,9 @@ def _synthetic(config: dict[str, Any]) -> Dataset:
     sizes = (config["n_train"], config["n_val"], config["n_test"])
     # Each split is balanced on its own, so the validation accuracy of a constant guess is 10%.
     labels = np.concatenate([_balanced_labels(rng, n) for n in sizes])
-    images = render_patterns(labels, rng, variation=config["variation"], noise=config["noise"])
+    images = render_patterns(
+        labels, rng, variation=config["variation"], noise=config["noise"]
+    )
     return _make(config, images, labels, SYNTHETIC_CLASSES)
 
 
@@ -366,19 +374,31 @@ def render_patterns(
     n = len(labels)
     v = float(variation)
     # All random parameters first (a fixed number of draws per image), then the pixels.
-    centre = rng.uniform(-1.0, 1.0, (n, 2)) * (1.0 + 6.0 * v)  # pixels from the image centre
-    radius = size * (0.30 + rng.uniform(-1.0, 1.0, n) * 0.10 * v)  # shape radius, pixels
-    tilt = rng.uniform(-1.0, 1.0, n) * np.deg2rad(20.0) * v  # shapes keep their upright pose
+    centre = rng.uniform(-1.0, 1.0, (n, 2)) * (
+        1.0 + 6.0 * v
+    )  # pixels from the image centre
+    radius = size * (
+        0.30 + rng.uniform(-1.0, 1.0, n) * 0.10 * v
+    )  # shape radius, pixels
+    tilt = (
+        rng.uniform(-1.0, 1.0, n) * np.deg2rad(20.0) * v
+    )  # shapes keep their upright pose
     texture_angle = rng.uniform(0.0, np.pi, n)  # textures: any orientation
-    period = size / (5.0 + rng.uniform(-1.0, 1.0, n) * 2.0 * v)  # pixels per texture cycle
+    period = size / (
+        5.0 + rng.uniform(-1.0, 1.0, n) * 2.0 * v
+    )  # pixels per texture cycle
     phase = rng.uniform(0.0, 2.0 * np.pi, (n, 2))
     background = rng.uniform(0.0, 1.0, (n, 3))
     contrast = rng.uniform(0.6 - 0.3 * v, 0.9 - 0.2 * v, n)
-    direction = rng.uniform(0.4, 1.0, (n, 3))  # foreground tint, relative to the background
+    direction = rng.uniform(
+        0.4, 1.0, (n, 3)
+    )  # foreground tint, relative to the background
     pixel_noise = rng.standard_normal((n, size, size, 3), dtype=np.float32) * noise
 
     sign = np.where(background.mean(axis=1) > 0.5, -1.0, 1.0)
-    foreground = np.clip(background + sign[:, None] * contrast[:, None] * direction, 0.0, 1.0)
+    foreground = np.clip(
+        background + sign[:, None] * contrast[:, None] * direction, 0.0, 1.0
+    )
 
     out = np.empty((n, size, size, 3), dtype=np.float32)
     grid = np.arange(size, dtype=np.float32) - (size - 1) / 2.0
@@ -453,16 +473,31 @@ def _pattern_masks(
     shape(1, np.abs(rho - 0.78) - 0.22)  # ring
     shape(2, np.maximum(au, aw) - 0.82)  # square
     shape(3, np.abs(np.maximum(au, aw) - 0.70) - 0.17)  # frame
-    shape(4, np.minimum(np.maximum(au, aw - 1.0 + bar), np.maximum(aw, au - 1.0 + bar)) - bar)
-    du, dw = np.abs(u + w) / np.sqrt(2.0), np.abs(u - w) / np.sqrt(2.0)  # cross = tilted plus
-    shape(5, np.minimum(np.maximum(du, dw - 1.0 + bar), np.maximum(dw, du - 1.0 + bar)) - bar)
+    shape(
+        4,
+        np.minimum(np.maximum(au, aw - 1.0 + bar), np.maximum(aw, au - 1.0 + bar))
+        - bar,
+    )
+    du, dw = (
+        np.abs(u + w) / np.sqrt(2.0),
+        np.abs(u - w) / np.sqrt(2.0),
+    )  # cross = tilted plus
+    shape(
+        5,
+        np.minimum(np.maximum(du, dw - 1.0 + bar), np.maximum(dw, du - 1.0 + bar))
+        - bar,
+    )
     # Triangle pointing up: the largest projection on the three edge normals.
     normals = np.deg2rad([270.0, 30.0, 150.0])
     tri = np.max([u * np.cos(a) + w * np.sin(a) for a in normals], axis=0) - 0.5
     shape(6, tri * 1.4)
     texture(7, np.sin(2 * np.pi * s + ph0))  # stripes
-    texture(8, np.sin(2 * np.pi * s + ph0) * np.sin(2 * np.pi * t + ph1))  # checkerboard
-    texture(9, np.cos(2 * np.pi * s + ph0) * np.cos(2 * np.pi * t + ph1) - 0.55)  # spots
+    texture(
+        8, np.sin(2 * np.pi * s + ph0) * np.sin(2 * np.pi * t + ph1)
+    )  # checkerboard
+    texture(
+        9, np.cos(2 * np.pi * s + ph0) * np.cos(2 * np.pi * t + ph1) - 0.55
+    )  # spots
     return mask
 
 
@@ -498,7 +533,9 @@ def _digits(config: dict[str, Any]) -> Dataset:
 
 
 def _keras_dataset_dirs() -> list[Path]:
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    home = os.environ.get("KERAS_HOME") or os.path.join(
+        os.path.expanduser("~"), ".keras"
+    )
     return [Path(home) / "datasets", Path("/tmp/.keras/datasets")]
 
 
@@ -553,7 +590,9 @@ def _cifar10(config: dict[str, Any]) -> Dataset:
 # --------------------------------------------------------------------------------------------
 
 
-def preview_grid(dataset: Dataset, per_class: int = 6, seed: int = 0, split: str = "train"):
+def preview_grid(
+    dataset: Dataset, per_class: int = 6, seed: int = 0, split: str = "train"
+):
     """Figure with ``per_class`` random images of every class, one column per class.
 
     Parameters
@@ -602,6 +641,8 @@ def preview_grid(dataset: Dataset, per_class: int = 6, seed: int = 0, split: str
             if row < len(chosen):
                 ax.imshow(x[chosen[row]], vmin=0.0, vmax=1.0, interpolation="nearest")
         axes[0, c].set_title(dataset.class_names[c], fontsize=8)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.3 / fig.get_figheight())
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=0.01, top=1 - 0.3 / fig.get_figheight()
+    )
     fig.subplots_adjust(wspace=0.06, hspace=0.06)
     return fig

@@ -73,7 +73,9 @@ _direct_ok: bool | None = None
 
 def _check_impl(impl: str, parameter: str = "impl") -> str:
     if not isinstance(impl, str) or impl not in IMPLS:
-        raise ValueError(f"{parameter}={impl!r} is not a grouped convolution; choose from {IMPLS}")
+        raise ValueError(
+            f"{parameter}={impl!r} is not a grouped convolution; choose from {IMPLS}"
+        )
     return impl
 
 
@@ -154,10 +156,18 @@ def _probe_direct() -> bool:
         return [
             tf.raw_ops.Conv2D(input=x, filter=k, strides=strides, padding="SAME"),
             tf.raw_ops.Conv2DBackpropInput(
-                input_sizes=tf.shape(x), filter=k, out_backprop=dy, strides=strides, padding="SAME"
+                input_sizes=tf.shape(x),
+                filter=k,
+                out_backprop=dy,
+                strides=strides,
+                padding="SAME",
             ),
             tf.raw_ops.Conv2DBackpropFilter(
-                input=x, filter_sizes=tf.shape(k), out_backprop=dy, strides=strides, padding="SAME"
+                input=x,
+                filter_sizes=tf.shape(k),
+                out_backprop=dy,
+                strides=strides,
+                padding="SAME",
             ),
         ]
 
@@ -169,11 +179,19 @@ def _probe_direct() -> bool:
         with tf.init_scope():  # eager, even while a model is being traced
             got = [t.numpy() for t in conv_and_gradients(x, k, dy)]
             per_group = [
-                [t.numpy() for t in conv_and_gradients(x[..., s], k[..., s], dy[..., s])]
+                [
+                    t.numpy()
+                    for t in conv_and_gradients(x[..., s], k[..., s], dy[..., s])
+                ]
                 for s in (slice(0, 2), slice(2, 4))
             ]
-        want = [np.concatenate(parts, axis=-1) for parts in zip(*per_group, strict=True)]
-        return all(np.allclose(a, b, rtol=1e-4, atol=1e-4) for a, b in zip(got, want, strict=True))
+        want = [
+            np.concatenate(parts, axis=-1) for parts in zip(*per_group, strict=True)
+        ]
+        return all(
+            np.allclose(a, b, rtol=1e-4, atol=1e-4)
+            for a, b in zip(got, want, strict=True)
+        )
     except Exception:  # any failure means "not available here"
         return False
 
@@ -211,8 +229,12 @@ def resolve_impl(impl: str = "auto", *, groups: int, in_channels: int) -> str:
 
 def _pair(value: int | Sequence[int], parameter: str) -> tuple[int, int]:
     pair = (value, value) if isinstance(value, int | np.integer) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int | np.integer) and v > 0 for v in pair):
-        raise ValueError(f"{parameter}={value!r} must be a positive int or a pair of them")
+    if len(pair) != 2 or not all(
+        isinstance(v, int | np.integer) and v > 0 for v in pair
+    ):
+        raise ValueError(
+            f"{parameter}={value!r} must be a positive int or a pair of them"
+        )
     return int(pair[0]), int(pair[1])
 
 
@@ -312,15 +334,21 @@ class GroupedConv2D(keras.layers.Layer):
             regularizer=self.kernel_regularizer,
         )
         self.bias = (
-            self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer)
+            self.add_weight(
+                name="bias", shape=(self.filters,), initializer=self.bias_initializer
+            )
             if self.use_bias
             else None
         )
 
-    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    def compute_output_shape(
+        self, input_shape: tuple[int | None, ...]
+    ) -> tuple[int | None, ...]:
         spatial = [
             _out_size(size, k, s, self.padding)
-            for size, k, s in zip(input_shape[1:3], self.kernel_size, self.strides, strict=True)
+            for size, k, s in zip(
+                input_shape[1:3], self.kernel_size, self.strides, strict=True
+            )
         ]
         return (input_shape[0], *spatial, self.filters)
 
@@ -344,7 +372,9 @@ class GroupedConv2D(keras.layers.Layer):
     def _direct(self, x: Any, kernel: Any) -> Any:
         import tensorflow as tf
 
-        return tf.nn.conv2d(x, kernel, strides=self.strides, padding=self.padding.upper())
+        return tf.nn.conv2d(
+            x, kernel, strides=self.strides, padding=self.padding.upper()
+        )
 
     def _split(self, x: Any, kernel: Any) -> Any:
         if self.groups == 1:
@@ -352,7 +382,12 @@ class GroupedConv2D(keras.layers.Layer):
         out_g = self.filters // self.groups
         inputs = ops.split(x, self.groups, axis=-1)
         outputs = [
-            ops.conv(x_g, kernel[..., g * out_g : (g + 1) * out_g], self.strides, self.padding)
+            ops.conv(
+                x_g,
+                kernel[..., g * out_g : (g + 1) * out_g],
+                self.strides,
+                self.padding,
+            )
             for g, x_g in enumerate(inputs)
         ]
         return ops.concatenate(outputs, axis=-1)
@@ -361,35 +396,62 @@ class GroupedConv2D(keras.layers.Layer):
         if self.groups == 1:
             return self._native(x, kernel)
         kh, kw = self.kernel_size
-        c, in_g, out_g = self.groups, self.in_channels // self.groups, self.filters // self.groups
-        blocks = ops.transpose(ops.reshape(kernel, (kh, kw, in_g, c, out_g)), (0, 1, 3, 2, 4))
+        c, in_g, out_g = (
+            self.groups,
+            self.in_channels // self.groups,
+            self.filters // self.groups,
+        )
+        blocks = ops.transpose(
+            ops.reshape(kernel, (kh, kw, in_g, c, out_g)), (0, 1, 3, 2, 4)
+        )
         eye = ops.eye(c, dtype=kernel.dtype)
-        full = ops.einsum("hwcio,cd->hwcido", blocks, eye)  # zero off the diagonal groups
+        full = ops.einsum(
+            "hwcio,cd->hwcido", blocks, eye
+        )  # zero off the diagonal groups
         full = ops.reshape(full, (kh, kw, c * in_g, c * out_g))
         return ops.conv(x, full, strides=self.strides, padding=self.padding)
 
     def _batched(self, x: Any, kernel: Any) -> Any:
         kh, kw = self.kernel_size
         sh, sw = self.strides
-        c, in_g, out_g = self.groups, self.in_channels // self.groups, self.filters // self.groups
+        c, in_g, out_g = (
+            self.groups,
+            self.in_channels // self.groups,
+            self.filters // self.groups,
+        )
         height, width = x.shape[1], x.shape[2]
         out_h = _out_size(height, kh, sh, self.padding)
         out_w = _out_size(width, kw, sw, self.padding)
         if self.padding == "same":
             pad_h = max((out_h - 1) * sh + kh - height, 0)
             pad_w = max((out_w - 1) * sw + kw - width, 0)
-            pads = [[0, 0], [pad_h // 2, pad_h - pad_h // 2], [pad_w // 2, pad_w - pad_w // 2]]
+            pads = [
+                [0, 0],
+                [pad_h // 2, pad_h - pad_h // 2],
+                [pad_w // 2, pad_w - pad_w // 2],
+            ]
             x = ops.pad(x, pads + [[0, 0]])
         taps = [
-            x[:, i : i + (out_h - 1) * sh + 1 : sh, j : j + (out_w - 1) * sw + 1 : sw, :]
+            x[
+                :,
+                i : i + (out_h - 1) * sh + 1 : sh,
+                j : j + (out_w - 1) * sw + 1 : sw,
+                :,
+            ]
             for i in range(kh)
             for j in range(kw)
         ]
-        patches = ops.reshape(ops.stack(taps, axis=3), (-1, out_h, out_w, kh * kw, c, in_g))
-        patches = ops.transpose(patches, (4, 0, 1, 2, 3, 5))  # groups first: one matmul each
+        patches = ops.reshape(
+            ops.stack(taps, axis=3), (-1, out_h, out_w, kh * kw, c, in_g)
+        )
+        patches = ops.transpose(
+            patches, (4, 0, 1, 2, 3, 5)
+        )  # groups first: one matmul each
         patches = ops.reshape(patches, (c, -1, kh * kw * in_g))
         weights = ops.reshape(kernel, (kh * kw, in_g, c, out_g))
-        weights = ops.reshape(ops.transpose(weights, (2, 0, 1, 3)), (c, kh * kw * in_g, out_g))
+        weights = ops.reshape(
+            ops.transpose(weights, (2, 0, 1, 3)), (c, kh * kw * in_g, out_g)
+        )
         y = ops.matmul(patches, weights)  # (groups, batch * out_h * out_w, out_g)
         y = ops.transpose(ops.reshape(y, (c, -1, out_h, out_w, out_g)), (1, 2, 3, 0, 4))
         return ops.reshape(y, (-1, out_h, out_w, self.filters))
@@ -488,14 +550,25 @@ def _time_variants(
 
 
 def _check_timing(
-    impls: Any, sizes: dict[str, Any], repeats: Any, budget_s: Any, max_step_s: Any, seed: Any
+    impls: Any,
+    sizes: dict[str, Any],
+    repeats: Any,
+    budget_s: Any,
+    max_step_s: Any,
+    seed: Any,
 ) -> list[str]:
     if isinstance(impls, str) or not isinstance(impls, Sequence) or not impls:
-        raise ValueError(f"impls={impls!r} must be a non-empty list of names from {IMPLS}")
+        raise ValueError(
+            f"impls={impls!r} must be a non-empty list of names from {IMPLS}"
+        )
     for name in impls:
         _check_impl(name, parameter="impls")
     for name, value in {**sizes, "repeats": repeats}.items():
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | np.integer)
+            or value < 1
+        ):
             raise ValueError(f"{name}={value!r} must be a positive int")
     for name, value in (("budget_s", budget_s), ("max_step_s", max_step_s)):
         if value is None and name == "max_step_s":
@@ -588,18 +661,31 @@ def time_grouped_conv(
     """
     sizes = {"channels": channels, "batch": batch, "size": size}
     impls = _check_timing(impls, sizes, repeats, budget_s, max_step_s, seed)
-    if isinstance(cardinalities, str | bytes) or not isinstance(cardinalities, Sequence):
-        raise ValueError(f"cardinalities={cardinalities!r} must be a list of positive ints")
+    if isinstance(cardinalities, str | bytes) or not isinstance(
+        cardinalities, Sequence
+    ):
+        raise ValueError(
+            f"cardinalities={cardinalities!r} must be a list of positive ints"
+        )
     if not cardinalities:
         raise ValueError("cardinalities must not be empty")
     for c in cardinalities:
-        if isinstance(c, bool) or not isinstance(c, int | np.integer) or c < 1 or channels % c:
+        if (
+            isinstance(c, bool)
+            or not isinstance(c, int | np.integer)
+            or c < 1
+            or channels % c
+        ):
             raise ValueError(
                 f"cardinalities holds {c!r}, which is not a positive int dividing "
                 f"channels={channels}"
             )
     cardinalities = sorted(int(c) for c in cardinalities)
-    x = np.random.default_rng(seed).normal(size=(batch, size, size, channels)).astype("float32")
+    x = (
+        np.random.default_rng(seed)
+        .normal(size=(batch, size, size, channels))
+        .astype("float32")
+    )
 
     def builder(c: int, impl: str) -> Any:
         def build() -> keras.Model:
@@ -662,19 +748,31 @@ def time_resnext_blocks(
 
     sizes = {"channels": channels, "batch": batch, "size": size}
     impls = _check_timing(impls, sizes, repeats, budget_s, max_step_s, seed)
-    if isinstance(shapes, str | bytes) or not isinstance(shapes, Sequence) or not shapes:
+    if (
+        isinstance(shapes, str | bytes)
+        or not isinstance(shapes, Sequence)
+        or not shapes
+    ):
         raise ValueError(f"shapes={shapes!r} must be a non-empty list of (C, d) pairs")
     for shape in shapes:
         ok = isinstance(shape, Sequence) and len(shape) == 2
         if not ok or not all(isinstance(v, int | np.integer) and v > 0 for v in shape):
-            raise ValueError(f"shapes holds {shape!r}, which is not a (C, d) pair of positive ints")
+            raise ValueError(
+                f"shapes holds {shape!r}, which is not a (C, d) pair of positive ints"
+            )
     shapes = [(int(c), int(d)) for c, d in shapes]
-    x = np.random.default_rng(seed).normal(size=(batch, size, size, channels)).astype("float32")
+    x = (
+        np.random.default_rng(seed)
+        .normal(size=(batch, size, size, channels))
+        .astype("float32")
+    )
 
     def builder(c: int, d: int, impl: str) -> Any:
         def build() -> keras.Model:
             inputs = keras.Input((size, size, channels))
-            outputs = resnext_block(inputs, channels, c, d, grouped_impl=impl, name="block")
+            outputs = resnext_block(
+                inputs, channels, c, d, grouped_impl=impl, name="block"
+            )
             return keras.Model(inputs, outputs)
 
         return build
@@ -688,7 +786,9 @@ def time_resnext_blocks(
         for i, (c, d) in enumerate(shapes):
             model = models.get((impl, i)) or builder(c, d, impl)()
             counted = complexity.count(model)
-            row = _timing_row(impl, c, c * d, timed.get((impl, i)), counted.multiply_adds * batch)
+            row = _timing_row(
+                impl, c, c * d, timed.get((impl, i)), counted.multiply_adds * batch
+            )
             row.update(d=d, params=counted.params)
             rows.append(row)
     return rows

@@ -153,7 +153,9 @@ class FusedBatchNormalization(layers.BatchNormalization):
         variance = unbiased_variance * (count - 1.0) / tf.maximum(count, 1.0)
         momentum = tf.cast(self.momentum, inputs.dtype)
         self.moving_mean.assign(self.moving_mean * momentum + mean * (1.0 - momentum))
-        self.moving_variance.assign(self.moving_variance * momentum + variance * (1.0 - momentum))
+        self.moving_variance.assign(
+            self.moving_variance * momentum + variance * (1.0 - momentum)
+        )
         return outputs
 
 
@@ -171,7 +173,9 @@ def block_kinds() -> tuple[str, ...]:
 # --- validation -------------------------------------------------------------------------------
 def _positive_int(parameter: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{parameter} must be a positive integer, got {parameter}={value!r}")
+        raise ValueError(
+            f"{parameter} must be a positive integer, got {parameter}={value!r}"
+        )
     return int(value)
 
 
@@ -183,7 +187,9 @@ def _choice(parameter: str, value: Any, choices: Sequence[str]) -> str:
 
 def _flag(parameter: str, value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{parameter} must be True or False, got {parameter}={value!r}")
+        raise ValueError(
+            f"{parameter} must be True or False, got {parameter}={value!r}"
+        )
     return bool(value)
 
 
@@ -191,7 +197,9 @@ def _seed(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ValueError(f"seed must be None or a non-negative integer, got seed={value!r}")
+        raise ValueError(
+            f"seed must be None or a non-negative integer, got seed={value!r}"
+        )
     return int(value)
 
 
@@ -276,7 +284,9 @@ def _check_block(
             "convolution, not a BN"
         )
     if len(x.shape) != 4 or x.shape[-1] is None:
-        raise ValueError(f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}")
+        raise ValueError(
+            f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}"
+        )
     return out_channels, stride, preact, zero_init_last_bn
 
 
@@ -288,13 +298,24 @@ def _enter(x: Any, preact: bool, name: str) -> Any:
 
 
 def _shortcut(
-    x: Any, entered: Any, out_channels: int, stride: int, preact: bool, name: str, seed: int | None
+    x: Any,
+    entered: Any,
+    out_channels: int,
+    stride: int,
+    preact: bool,
+    name: str,
+    seed: int | None,
 ) -> Any:
     if x.shape[-1] == out_channels and stride == 1:
         return x
     # He et al. (2016b) project the pre-activated input and leave the BN to the next block.
     projected = _conv(
-        entered if preact else x, out_channels, 1, f"{name}_proj_conv", stride=stride, seed=seed
+        entered if preact else x,
+        out_channels,
+        1,
+        f"{name}_proj_conv",
+        stride=stride,
+        seed=seed,
     )
     return projected if preact else _bn(projected, f"{name}_proj_bn")
 
@@ -383,7 +404,9 @@ def plain_block(
     )
     name, seed = _block_name(name, "plain"), _seed(seed)
     y = _enter(x, preact, name)
-    y = _conv_bn(y, out_channels, 3, 1, name, last=False, preact=preact, stride=stride, seed=seed)
+    y = _conv_bn(
+        y, out_channels, 3, 1, name, last=False, preact=preact, stride=stride, seed=seed
+    )
     y = _conv_bn(
         y, out_channels, 3, 2, name, last=True, preact=preact, zero_gamma=zero_init_last_bn,
         seed=seed,
@@ -419,7 +442,15 @@ def basic_block(
     name, seed = _block_name(name, "basic"), _seed(seed)
     entered = _enter(x, preact, name)
     y = _conv_bn(
-        entered, out_channels, 3, 1, name, last=False, preact=preact, stride=stride, seed=seed
+        entered,
+        out_channels,
+        3,
+        1,
+        name,
+        last=False,
+        preact=preact,
+        stride=stride,
+        seed=seed,
     )
     y = _conv_bn(
         y, out_channels, 3, 2, name, last=True, preact=preact, zero_gamma=zero_init_last_bn,
@@ -465,7 +496,9 @@ def bottleneck_block(
     common = {"preact": preact, "seed": seed}
     y = _conv_bn(entered, bottleneck_width, 1, 1, name, last=False, **common)
     y = _conv_bn(y, bottleneck_width, 3, 2, name, last=False, stride=stride, **common)
-    y = _conv_bn(y, out_channels, 1, 3, name, last=True, zero_gamma=zero_init_last_bn, **common)
+    y = _conv_bn(
+        y, out_channels, 1, 3, name, last=True, zero_gamma=zero_init_last_bn, **common
+    )
     return _close(x, entered, y, out_channels, stride, preact, name, seed)
 
 
@@ -546,7 +579,9 @@ def resnext_block(
     for i in range(cardinality):
         path = f"{name}_path{i}"
         y = _conv_bn(entered, bottleneck_width, 1, 1, path, last=False, **common)
-        y = _conv_bn(y, bottleneck_width, 3, 2, path, last=False, stride=stride, **common)
+        y = _conv_bn(
+            y, bottleneck_width, 3, 2, path, last=False, stride=stride, **common
+        )
         if form == "a":  # each path ends with its own 1x1; BN comes after the sum
             y = _conv(y, out_channels, 1, f"{path}_conv3", seed=seed)
         paths.append(y)
@@ -555,13 +590,19 @@ def resnext_block(
         if not preact:
             y = _bn(y, f"{name}_bn3", zero_gamma=zero_init_last_bn)
     else:
-        y = layers.Concatenate(name=f"{name}_concat")(paths) if cardinality > 1 else paths[0]
+        y = (
+            layers.Concatenate(name=f"{name}_concat")(paths)
+            if cardinality > 1
+            else paths[0]
+        )
         y = _conv_bn(y, out_channels, 1, 3, name, **last_kwargs)
     return _close(x, entered, y, out_channels, stride, preact, name, seed)
 
 
 # --- copying weights between the forms --------------------------------------------------------
-_PATH_LAYER = re.compile(r"^(?P<block>.+)_path(?P<index>\d+)_(?P<role>conv[123]|bn[12])$")
+_PATH_LAYER = re.compile(
+    r"^(?P<block>.+)_path(?P<index>\d+)_(?P<role>conv[123]|bn[12])$"
+)
 
 
 def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
@@ -606,7 +647,9 @@ def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
         if not layer.weights:
             continue
         src = by_name.get(layer.name)
-        if src is not None and [w.shape for w in src.weights] == [w.shape for w in layer.weights]:
+        if src is not None and [w.shape for w in src.weights] == [
+            w.shape for w in layer.weights
+        ]:
             layer.set_weights(src.get_weights())
             copied += 1
             continue
@@ -622,7 +665,9 @@ def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
         for src_w, dst_w in zip(src.get_weights(), layer.get_weights(), strict=True):
             axis = -2 if role == "conv3" else -1  # conv3 takes a slice of its inputs
             size = dst_w.shape[axis]
-            sliced.append(np.take(src_w, range(index * size, (index + 1) * size), axis=axis))
+            sliced.append(
+                np.take(src_w, range(index * size, (index + 1) * size), axis=axis)
+            )
         if [w.shape for w in sliced] != [w.shape for w in layer.get_weights()]:
             raise ValueError(
                 f"cannot copy {src.name!r} into {layer.name!r}: shapes "
@@ -756,8 +801,14 @@ def build_model(
     (None, 10)
     """
     block = _choice("block", block, BLOCK_KINDS)
-    if isinstance(stages, str | bytes) or not isinstance(stages, Sequence) or not stages:
-        raise ValueError(f"stages must be a non-empty list of block counts, got {stages!r}")
+    if (
+        isinstance(stages, str | bytes)
+        or not isinstance(stages, Sequence)
+        or not stages
+    ):
+        raise ValueError(
+            f"stages must be a non-empty list of block counts, got {stages!r}"
+        )
     stages = [_positive_int(f"stages[{i}]", count) for i, count in enumerate(stages)]
     stem_width = _positive_int("stem_width", stem_width)
     width = _positive_int("width", width)
@@ -765,10 +816,16 @@ def build_model(
     bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
     num_classes = _positive_int("num_classes", num_classes)
     if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {input_shape!r}"
+        )
     if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
-    input_shape = [_positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)]
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {input_shape!r}"
+        )
+    input_shape = [
+        _positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
+    ]
     preact = _flag("preact", preact)
     grouped_impl = _choice("grouped_impl", grouped_impl, IMPLS)
     form = _choice("form", form, FORMS)
@@ -792,7 +849,9 @@ def build_model(
     )  # fmt: skip
     outputs = _head(x, num_classes, preact, seed)
     label = f"{cardinality}x{bottleneck_width}d" if block == "resnext" else ""
-    return keras.Model(inputs, outputs, name=f"{block}{label}_{'-'.join(map(str, stages))}")
+    return keras.Model(
+        inputs, outputs, name=f"{block}{label}_{'-'.join(map(str, stages))}"
+    )
 
 
 def resnext29(
@@ -831,7 +890,9 @@ def resnext29(
         zero_init_last_bn=False, form=form, grouped_impl=grouped_impl, seed=seed,
     )  # fmt: skip
     outputs = _head(x, num_classes, False, seed)
-    return keras.Model(inputs, outputs, name=f"resnext29_{cardinality}x{bottleneck_width}d")
+    return keras.Model(
+        inputs, outputs, name=f"resnext29_{cardinality}x{bottleneck_width}d"
+    )
 
 
 def _imagenet50(
@@ -895,7 +956,14 @@ def resnext50(
     bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
     name = f"resnext50_{cardinality}x{bottleneck_width}d"
     return _imagenet50(
-        "resnext", cardinality, bottleneck_width, num_classes, form, grouped_impl, seed, name
+        "resnext",
+        cardinality,
+        bottleneck_width,
+        num_classes,
+        form,
+        grouped_impl,
+        seed,
+        name,
     )
 
 
@@ -956,10 +1024,14 @@ def naive_parallel_block(
     branches = _positive_int("branches", branches)
     filters = _positive_int("filters", filters)
     if len(x.shape) != 4 or x.shape[-1] is None:
-        raise ValueError(f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}")
+        raise ValueError(
+            f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}"
+        )
     name, seed = _block_name(name, "naive"), _seed(seed)
 
-    def conv(tensor: Any, kernel_size: int, layer_name: str, activation: str | None) -> Any:
+    def conv(
+        tensor: Any, kernel_size: int, layer_name: str, activation: str | None
+    ) -> Any:
         init = keras.initializers.GlorotUniform(seed=_layer_seed(seed, layer_name))
         return layers.Conv2D(
             filters, kernel_size, padding="same", activation=activation,
@@ -1010,10 +1082,16 @@ def toy_online_model(
     stem = _flag("stem", stem)
     num_classes = _positive_int("num_classes", num_classes)
     if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {input_shape!r}"
+        )
     if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
-    input_shape = [_positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)]
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {input_shape!r}"
+        )
+    input_shape = [
+        _positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
+    ]
     seed = _seed(seed)
     inputs = keras.Input(tuple(input_shape), name="images")
     x = inputs

@@ -38,7 +38,9 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     42
     """
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        value = value.item()  # NumPy scalars: `{glue:text}` format specs need plain numbers
+        value = (
+            value.item()
+        )  # NumPy scalars: `{glue:text}` format specs need plain numbers
     try:
         from myst_nb import glue as _myst_glue
     except ImportError:

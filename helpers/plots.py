@@ -255,15 +255,21 @@ def _varying_keys(runs: Sequence[Mapping[str, Any]]) -> list[str]:
             if key not in keys:
                 keys.append(key)
     varying = [
-        k for k in keys if len({repr(f.get(k)) for f in flats}) > 1 and k not in ("key", "name")
+        k
+        for k in keys
+        if len({repr(f.get(k)) for f in flats}) > 1 and k not in ("key", "name")
     ]
     preferred = ["block", "cardinality", "bottleneck_width", "width", "stages", "seed"]
-    return sorted(varying, key=lambda k: (preferred.index(k) if k in preferred else 99, k))
+    return sorted(
+        varying, key=lambda k: (preferred.index(k) if k in preferred else 99, k)
+    )
 
 
 def _check_run(run: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(run, Mapping) or not isinstance(run.get("history"), Mapping):
-        raise ValueError(f"{where}: expected a run dict with a 'history' mapping, got {run!r:.80}")
+        raise ValueError(
+            f"{where}: expected a run dict with a 'history' mapping, got {run!r:.80}"
+        )
     return run
 
 
@@ -324,7 +330,9 @@ def _final(run: Mapping[str, Any], metric: str) -> float:
         return float(values[-1]) * _scale(metric)
     if isinstance(run.get(metric), int | float):
         return float(run[metric]) * _scale(metric)
-    raise ValueError(f"metric: {metric!r} is neither in the run's history nor a top-level number")
+    raise ValueError(
+        f"metric: {metric!r} is neither in the run's history nor a top-level number"
+    )
 
 
 def _epoch_axis(ax, n_epochs: int) -> None:
@@ -367,19 +375,27 @@ def training_curves(
     if isinstance(metrics, str):
         metrics = (metrics,)
     if not metrics:
-        raise ValueError("metrics: expected at least one metric name, got an empty sequence")
+        raise ValueError(
+            "metrics: expected at least one metric name, got an empty sequence"
+        )
     bases = [m.removeprefix("val_") for m in metrics]
     for base in bases:
         if not any(base in r["history"] or "val_" + base in r["history"] for r in runs):
-            raise ValueError(f"metrics: no run has {base!r} or 'val_{base}' in its history")
+            raise ValueError(
+                f"metrics: no run has {base!r} or 'val_{base}' in its history"
+            )
     if labels is None:
         keys = _varying_keys(runs)
-        labels = [run_label(r, keys) if keys else f"run {i + 1}" for i, r in enumerate(runs)]
+        labels = [
+            run_label(r, keys) if keys else f"run {i + 1}" for i, r in enumerate(runs)
+        ]
         if len(runs) == 1 and not keys:
             labels = [""]
     labels = list(labels)
     if len(labels) != len(runs):
-        raise ValueError(f"labels: expected {len(runs)} labels (one per run), got {len(labels)}")
+        raise ValueError(
+            f"labels: expected {len(runs)} labels (one per run), got {len(labels)}"
+        )
 
     n = len(bases)
     with style():
@@ -395,7 +411,9 @@ def training_curves(
                         continue
                     epochs = np.arange(1, len(values) + 1)
                     n_epochs = max(n_epochs, len(values))
-                    ax.plot(epochs, values, dashes, color=color, label=f"{label}|{metric}")
+                    ax.plot(
+                        epochs, values, dashes, color=color, label=f"{label}|{metric}"
+                    )
             ax.set_ylabel(metric_label(base).replace("validation ", ""))
             _epoch_axis(ax, n_epochs)
         for ax in axes:
@@ -414,7 +432,9 @@ def _curve_legend(fig: Figure, ax, labels: Sequence[str]) -> None:
         Line2D([], [], color="#555555", ls="-", lw=1.6),
     ]
     names = list(labels) + ["training", "validation"]
-    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.legend(
+        handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0
+    )
 
 
 def compare(
@@ -441,7 +461,9 @@ def compare(
     1
     """
     if not isinstance(groups, Mapping) or not groups:
-        raise ValueError(f"groups: expected a non-empty dict {{label: [runs]}}, got {groups!r:.80}")
+        raise ValueError(
+            f"groups: expected a non-empty dict {{label: [runs]}}, got {groups!r:.80}"
+        )
     with style():
         if ax is None:
             fig, ax = _new_figure(6.8, 3.5)
@@ -452,7 +474,9 @@ def compare(
             runs = _as_runs(runs, f"groups[{label!r}]")
             series = [_history(r, metric) for r in runs]
             if any(s is None for s in series):
-                raise ValueError(f"metric: some runs of groups[{label!r}] have no {metric!r}")
+                raise ValueError(
+                    f"metric: some runs of groups[{label!r}] have no {metric!r}"
+                )
             length = min(len(s) for s in series)
             stack = np.stack([s[:length] for s in series])
             mean, std = stack.mean(axis=0), stack.std(axis=0)
@@ -461,11 +485,15 @@ def compare(
             color = color_for(label)
             seeds = f" ({len(runs)} seeds)" if len(runs) > 1 else " (1 seed)"
             ax.plot(epochs, mean, "-", color=color, label=f"{label}{seeds}")
-            ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.2, lw=0)
+            ax.fill_between(
+                epochs, mean - std, mean + std, color=color, alpha=0.2, lw=0
+            )
         ax.set_ylabel(metric_label(metric))
         _epoch_axis(ax, n_epochs)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-        ax.set_title(title or f"mean ± std over seeds: {metric_label(metric).split(' (')[0]}")
+        ax.set_title(
+            title or f"mean ± std over seeds: {metric_label(metric).split(' (')[0]}"
+        )
     return fig
 
 
@@ -530,7 +558,9 @@ def accuracy_vs(
                 by_x.setdefault(x, []).append(_final(run, metric))
             xs = np.array(sorted(by_x))
             if log2 and np.any(xs <= 0):
-                raise ValueError(f"key: {key!r} has values <= 0, which a log-2 axis cannot show")
+                raise ValueError(
+                    f"key: {key!r} has values <= 0, which a log-2 axis cannot show"
+                )
             all_x.update(xs.tolist())
             shift = (2.0**offset) if log2 else 1.0 + offset
             means = np.array([np.mean(by_x[x]) for x in xs])
@@ -549,7 +579,9 @@ def accuracy_vs(
             )
             for x in xs:
                 values = by_x[x]
-                jitter = np.linspace(-0.04, 0.04, len(values)) if len(values) > 1 else [0.0]
+                jitter = (
+                    np.linspace(-0.04, 0.04, len(values)) if len(values) > 1 else [0.0]
+                )
                 px = (
                     x * shift * (2.0 ** np.asarray(jitter))
                     if log2
@@ -562,12 +594,16 @@ def accuracy_vs(
             ax.set_xscale("log", base=2)
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_minor_locator(NullLocator())
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _format_value(float(v))))
+            ax.xaxis.set_major_formatter(
+                FuncFormatter(lambda v, _: _format_value(float(v)))
+            )
             lo, hi = min(ticks), max(ticks)
             ax.set_xlim(lo / 2**0.35, hi * 2**0.35)
         elif len(ticks) <= 12:
             ax.xaxis.set_major_locator(FixedLocator(ticks))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _format_value(float(v))))
+            ax.xaxis.set_major_formatter(
+                FuncFormatter(lambda v, _: _format_value(float(v)))
+            )
         ax.set_xlabel(KEY_LABELS.get(key, key.replace("_", " ")))
         ylabel = metric_label(metric)
         ax.set_ylabel(f"final {ylabel}" if metric in runs[0]["history"] else ylabel)
@@ -640,8 +676,12 @@ def bars(
         )
     if colors is not None and len(colors) != len(labels):
         raise ValueError(f"colors: expected {len(labels)} colours, got {len(colors)}")
-    if colors is None:  # one colour per configuration; one colour for "ours" beside a reference
-        colors = [color_for(label) if reference is None else PALETTE[0] for label in labels]
+    if (
+        colors is None
+    ):  # one colour per configuration; one colour for "ours" beside a reference
+        colors = [
+            color_for(label) if reference is None else PALETTE[0] for label in labels
+        ]
     colors = list(colors)
     x = np.arange(len(labels))
     width = 0.38 if reference is not None else 0.6
@@ -666,7 +706,11 @@ def bars(
                 lw=0.8,
                 label=reference_label,
             )
-            texts += [(bar, v) for bar, v in zip(refs, ref_values, strict=True) if np.isfinite(v)]
+            texts += [
+                (bar, v)
+                for bar, v in zip(refs, ref_values, strict=True)
+                if np.isfinite(v)
+            ]
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         ax.set_xticks(x, labels)
         if max(len(label) for label in labels) * len(labels) > 60:
@@ -736,13 +780,20 @@ class _Canvas:
 
     def __init__(self) -> None:
         self.items: list[tuple] = []
-        self.xmin, self.xmax, self.ymin, self.ymax = math.inf, -math.inf, math.inf, -math.inf
+        self.xmin, self.xmax, self.ymin, self.ymax = (
+            math.inf,
+            -math.inf,
+            math.inf,
+            -math.inf,
+        )
 
     def _extend(self, x0: float, x1: float, y0: float, y1: float) -> None:
         self.xmin, self.xmax = min(self.xmin, x0), max(self.xmax, x1)
         self.ymin, self.ymax = min(self.ymin, y0), max(self.ymax, y1)
 
-    def box(self, x: float, y: float, w: float, text: str, kind: str, h: float = _BOX_H) -> None:
+    def box(
+        self, x: float, y: float, w: float, text: str, kind: str, h: float = _BOX_H
+    ) -> None:
         """A layer box centred at (x, y)."""
         self.items.append(("box", x, y, w, h, text, kind))
         self._extend(x - w / 2, x + w / 2, y - h / 2, y + h / 2)
@@ -768,10 +819,15 @@ class _Canvas:
 
     def draw(self, title: str | None, margin: float = 0.12) -> Figure:
         title_h = 0.42 if title else 0.0
-        if title:  # make room for the title (bold 11.5 pt: about 0.1 inch per character)
+        if (
+            title
+        ):  # make room for the title (bold 11.5 pt: about 0.1 inch per character)
             half = 0.05 * len(title) + 0.1
             middle = (self.xmin + self.xmax) / 2
-            self.xmin, self.xmax = min(self.xmin, middle - half), max(self.xmax, middle + half)
+            self.xmin, self.xmax = (
+                min(self.xmin, middle - half),
+                max(self.xmax, middle + half),
+            )
         width = self.xmax - self.xmin + 2 * margin
         height = self.ymax - self.ymin + 2 * margin + title_h
         import matplotlib.pyplot as plt
@@ -816,8 +872,12 @@ class _Canvas:
     def _draw_dividers(ax, x, y, w, h, n) -> None:
         for i in range(1, n):
             xi = x - w / 2 + w * i / n
-            ax.plot([xi, xi], [y - h / 2, y - h / 2 + 0.07], color=_EDGE["grouped"], lw=0.9)
-            ax.plot([xi, xi], [y + h / 2 - 0.07, y + h / 2], color=_EDGE["grouped"], lw=0.9)
+            ax.plot(
+                [xi, xi], [y - h / 2, y - h / 2 + 0.07], color=_EDGE["grouped"], lw=0.9
+            )
+            ax.plot(
+                [xi, xi], [y + h / 2 - 0.07, y + h / 2], color=_EDGE["grouped"], lw=0.9
+            )
 
     @staticmethod
     def _draw_text(ax, x, y, text, kw) -> None:
@@ -845,7 +905,9 @@ class _Canvas:
 
     @staticmethod
     def _draw_plus(ax, x, y, r) -> None:
-        ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=_LINE, lw=1.2, zorder=2))
+        ax.add_patch(
+            Circle((x, y), r, facecolor="white", edgecolor=_LINE, lw=1.2, zorder=2)
+        )
         ax.plot([x - r * 0.6, x + r * 0.6], [y, y], color=_LINE, lw=1.2, zorder=3)
         ax.plot([x, x], [y - r * 0.6, y + r * 0.6], color=_LINE, lw=1.2, zorder=3)
 
@@ -1035,7 +1097,9 @@ def _draw_resnext(canvas: _Canvas, kind: str, ch: int, c: int, d: int) -> None:
         for x, index in zip(xs, shown, strict=True):
             if index is None:
                 continue
-            canvas.arrow([(x, y_last - _BOX_H / 2), (x, join_y), (0, join_y)], head=False)
+            canvas.arrow(
+                [(x, y_last - _BOX_H / 2), (x, join_y), (0, join_y)], head=False
+            )
         canvas.arrow([(0, join_y), (0, y_plus + 0.15)])
         canvas.plus(0, y_plus)
         out_top = y_plus - 0.15
@@ -1045,7 +1109,9 @@ def _draw_resnext(canvas: _Canvas, kind: str, ch: int, c: int, d: int) -> None:
         for x, index in zip(xs, shown, strict=True):
             if index is None:
                 continue
-            canvas.arrow([(x, y_last - _BOX_H / 2), (x, join_y), (0, join_y)], head=False)
+            canvas.arrow(
+                [(x, y_last - _BOX_H / 2), (x, join_y), (0, join_y)], head=False
+            )
         y_cat = join_y - _GAP - _BOX_H / 2
         canvas.arrow([(0, join_y), (0, y_cat + _BOX_H / 2)])
         canvas.box(0, y_cat, 2.3, f"concatenate, {cd} channels", "op")
@@ -1060,8 +1126,12 @@ def _draw_resnext(canvas: _Canvas, kind: str, ch: int, c: int, d: int) -> None:
     # Identity shortcut on the right of all paths.
     x_short = xs[-1] + w / 2 + 0.3
     split = -0.2
-    canvas.arrow([(0, split), (x_short, split), (x_short, shortcut_into), (0.15, shortcut_into)])
-    canvas.text(x_short + 0.1, (split + shortcut_into) / 2, "identity", ha="left", fontsize=9)
+    canvas.arrow(
+        [(0, split), (x_short, split), (x_short, shortcut_into), (0.15, shortcut_into)]
+    )
+    canvas.text(
+        x_short + 0.1, (split + shortcut_into) / 2, "identity", ha="left", fontsize=9
+    )
     canvas.arrow([(0, out_top), (0, out_top - _GAP)])
     canvas.text(0, out_top - _GAP - 0.16, f"{ch}-d out")
 
@@ -1092,7 +1162,9 @@ def grouped_weight(
     if in_channels % groups:
         raise ValueError(f"groups: {groups} does not divide in_channels={in_channels}")
     if out_channels % groups:
-        raise ValueError(f"groups: {groups} does not divide out_channels={out_channels}")
+        raise ValueError(
+            f"groups: {groups} does not divide out_channels={out_channels}"
+        )
     gi, go = in_channels // groups, out_channels // groups
     matrix = np.full((out_channels, in_channels), np.nan)
     for g in range(groups):
@@ -1101,7 +1173,9 @@ def grouped_weight(
     with style():
         if ax is None:
             side = 3.9 / max(in_channels, out_channels)  # inches per channel
-            fig, ax = _new_figure(max(side * in_channels + 1.0, 3.4), side * out_channels + 1.1)
+            fig, ax = _new_figure(
+                max(side * in_channels + 1.0, 3.4), side * out_channels + 1.1
+            )
         else:
             fig = ax.figure
         ax.grid(False)
@@ -1175,9 +1249,15 @@ def block_diagram_with_table(
     True
     """
     if isinstance(rows, str | bytes) or not isinstance(rows, Sequence) or not rows:
-        raise ValueError(f"rows: expected a non-empty list of (label, value) pairs, got {rows!r}")
+        raise ValueError(
+            f"rows: expected a non-empty list of (label, value) pairs, got {rows!r}"
+        )
     for row in rows:
-        if isinstance(row, str | bytes) or not isinstance(row, Sequence) or len(row) != 2:
+        if (
+            isinstance(row, str | bytes)
+            or not isinstance(row, Sequence)
+            or len(row) != 2
+        ):
             raise ValueError(f"rows: expected (label, value) pairs, got {row!r}")
     if min_width is not None and (
         isinstance(min_width, bool)
@@ -1185,14 +1265,21 @@ def block_diagram_with_table(
         or not math.isfinite(min_width)
         or min_width <= 0
     ):
-        raise ValueError(f"min_width: expected a positive number of inches, got {min_width!r}")
+        raise ValueError(
+            f"min_width: expected a positive number of inches, got {min_width!r}"
+        )
     fig = block_diagram(kind, title=title, show_weights=False, **sizes)
     ax = fig.axes[0]
     width, height = (float(v) for v in fig.get_size_inches())
-    row_h, font = 0.3, _FONT + 1.5  # the table's text a little larger than the diagram's
+    row_h, font = (
+        0.3,
+        _FONT + 1.5,
+    )  # the table's text a little larger than the diagram's
     table_h = row_h * len(rows) + 0.25
     new_width = max(width, float(min_width or 0.0))
-    if new_width > width:  # widen the diagram's view symmetrically (its units are inches)
+    if (
+        new_width > width
+    ):  # widen the diagram's view symmetrically (its units are inches)
         x0, x1 = ax.get_xlim()
         pad = (new_width - width) / 2
         ax.set_xlim(x0 - pad, x1 + pad)
@@ -1211,8 +1298,12 @@ def block_diagram_with_table(
                     facecolor="#f2f2f2", edgecolor="none", zorder=0,
                 )
             )  # fmt: skip
-        table.text(-0.1, y, str(label), ha="right", va="center", fontsize=font, color="#333333")
-        table.text(0.1, y, str(value), ha="left", va="center", fontsize=font, fontweight="bold")
+        table.text(
+            -0.1, y, str(label), ha="right", va="center", fontsize=font, color="#333333"
+        )
+        table.text(
+            0.1, y, str(value), ha="left", va="center", fontsize=font, fontweight="bold"
+        )
     # An invisible frame the full width of the figure, so that a tight bounding box (SVG export)
     # keeps the width and every figure of a slider has the same size.
     for corner in (-new_width / 2, new_width / 2 - 0.01):
@@ -1271,10 +1362,15 @@ def predictions(
     if not names:
         raise ValueError("class_names: expected at least one class name, got none")
     labels = {}
-    for parameter, values in (("true_labels", true_labels), ("predicted_labels", predicted_labels)):
+    for parameter, values in (
+        ("true_labels", true_labels),
+        ("predicted_labels", predicted_labels),
+    ):
         array = np.asarray(values)
         if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
-            raise ValueError(f"{parameter}: expected {n} integer labels, got {values!r:.80}")
+            raise ValueError(
+                f"{parameter}: expected {n} integer labels, got {values!r:.80}"
+            )
         if array.min() < 0 or array.max() >= len(names):
             raise ValueError(
                 f"{parameter}: labels must be in 0..{len(names) - 1}, got {array.tolist()!r:.80}"
@@ -1305,12 +1401,21 @@ def predictions(
             cmap = "gray" if image.ndim == 2 or image.shape[-1] == 1 else None
             ax.imshow(image.squeeze() if cmap else image, cmap=cmap, vmin=0, vmax=1,
                       interpolation="nearest")  # fmt: skip
-            truth, guess = int(labels["true_labels"][i]), int(labels["predicted_labels"][i])
+            truth, guess = (
+                int(labels["true_labels"][i]),
+                int(labels["predicted_labels"][i]),
+            )
             right = truth == guess
             color = right_color if right else wrong_color
-            text = names[guess] + (f" {100 * probs[i]:.0f}%" if probs is not None else "")
-            ax.set_title(f"{text} {'✓' if right else '✗'}", color=color, fontsize=8.5, pad=3)
-            ax.set_xlabel(f"true: {names[truth]}", fontsize=8.5, color="#444444", labelpad=2)
+            text = names[guess] + (
+                f" {100 * probs[i]:.0f}%" if probs is not None else ""
+            )
+            ax.set_title(
+                f"{text} {'✓' if right else '✗'}", color=color, fontsize=8.5, pad=3
+            )
+            ax.set_xlabel(
+                f"true: {names[truth]}", fontsize=8.5, color="#444444", labelpad=2
+            )
             for spine in ax.spines.values():
                 spine.set_visible(True)
                 spine.set_color(color if not right else "#cccccc")
@@ -1361,11 +1466,17 @@ def layer_profile(
         try:
             stack = np.asarray([np.asarray(s, dtype=float) for s in seeds], dtype=float)
         except ValueError:
-            raise ValueError(f"groups[{label!r}]: seeds have different numbers of layers") from None
+            raise ValueError(
+                f"groups[{label!r}]: seeds have different numbers of layers"
+            ) from None
         if stack.ndim != 2 or stack.size == 0:
-            raise ValueError(f"groups[{label!r}]: expected a list of per-layer value lists")
+            raise ValueError(
+                f"groups[{label!r}]: expected a list of per-layer value lists"
+            )
         if log and np.any(stack <= 0):
-            raise ValueError(f"groups[{label!r}]: values must be positive on a log axis")
+            raise ValueError(
+                f"groups[{label!r}]: values must be positive on a log axis"
+            )
         stacks[label] = stack
     with style():
         if ax is None:
@@ -1400,7 +1511,10 @@ def layer_profile(
 
 
 def naive_block_diagram(
-    branches: int = 8, filters: int = 64, in_channels: int = 64, title: str | None = None
+    branches: int = 8,
+    filters: int = 64,
+    in_channels: int = 64,
+    title: str | None = None,
 ) -> Figure:
     """The block of a common online example (:func:`helpers.models.naive_parallel_block`)
     drawn like :func:`block_diagram`: ``branches`` full-width 3x3 convolutions summed, a 1x1
@@ -1445,7 +1559,9 @@ def naive_block_diagram(
     y_sum = join_y - 0.15
     for x, index in zip(xs, shown, strict=True):
         if index is not None:
-            canvas.arrow([(x, y_box - _BOX_H / 2), (x, join_y), (0, join_y)], head=False)
+            canvas.arrow(
+                [(x, y_box - _BOX_H / 2), (x, join_y), (0, join_y)], head=False
+            )
     canvas.arrow([(0, join_y), (0, y_sum + 0.15)])
     canvas.plus(0, y_sum)
     canvas.text(0.25, y_sum, "sum", ha="left", fontsize=9)
@@ -1556,7 +1672,9 @@ def step_times(
         ax.set_xscale("log", base=2)
         ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _format_value(float(v))))
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: _format_value(float(v)))
+        )
         if log:
             from matplotlib.ticker import LogLocator
 

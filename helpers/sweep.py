@@ -88,7 +88,9 @@ class Sweep:
 
 def _check_grid(grid: Any) -> dict[str, list[Any]]:
     if not isinstance(grid, dict) or not grid:
-        raise ValueError(f"grid must be a non-empty dict of key -> list of values, got {grid!r}")
+        raise ValueError(
+            f"grid must be a non-empty dict of key -> list of values, got {grid!r}"
+        )
     for key, values in grid.items():
         if not isinstance(key, str) or not key:
             raise ValueError(f"grid keys must be non-empty strings, got {key!r}")
@@ -116,7 +118,9 @@ def expand_grid(
     [(1, {'noise': 0.0}), (2, {'noise': 0.0})]
     """
     if not isinstance(base_config, dict):
-        raise ValueError(f"base_config must be a dict, got {type(base_config).__name__}")
+        raise ValueError(
+            f"base_config must be a dict, got {type(base_config).__name__}"
+        )
     grid = _check_grid(grid)
     points = []
     keys = list(grid)
@@ -168,11 +172,17 @@ def run_grid(
     from helpers import data as data_module
     from helpers import training
 
-    if isinstance(seeds, int | str) or not isinstance(seeds, Sequence) or len(seeds) == 0:
+    if (
+        isinstance(seeds, int | str)
+        or not isinstance(seeds, Sequence)
+        or len(seeds) == 0
+    ):
         raise ValueError(f"seeds must be a non-empty list of integers, got {seeds!r}")
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seeds must be non-negative integers, got {seed!r} in {seeds!r}")
+            raise ValueError(
+                f"seeds must be non-negative integers, got {seed!r} in {seeds!r}"
+            )
     data = dict(data or {})
     unknown = sorted(set(train_kwargs) - set(TRAIN_KEYS))
     if unknown:
@@ -293,9 +303,14 @@ def _cardinality() -> Sweep:
 
     base = dict(training.DEFAULT_MODEL)
     channels = base["width"]
-    budget = complexity.block_params(base["cardinality"], base["bottleneck_width"], channels)
+    budget = complexity.block_params(
+        base["cardinality"], base["bottleneck_width"], channels
+    )
     shapes = [
-        {"cardinality": c, "bottleneck_width": complexity.bottleneck_width_for(c, budget, channels)}
+        {
+            "cardinality": c,
+            "bottleneck_width": complexity.bottleneck_width_for(c, budget, channels),
+        }
         for c in (1, 2, 4, 8, 16)
     ]
     return Sweep(
@@ -348,7 +363,9 @@ def _cardinality_axis() -> Sweep:
     shapes = []
     cardinality = 1
     while cardinality <= group_width:
-        shapes.append({"cardinality": cardinality, "bottleneck_width": group_width // cardinality})
+        shapes.append(
+            {"cardinality": cardinality, "bottleneck_width": group_width // cardinality}
+        )
         cardinality *= 2
     return Sweep(
         description=(
@@ -384,7 +401,9 @@ def _depth() -> Sweep:
     and 32 layers, and at 32 layers a residual network whose blocks start as the identity
     (``zero_init_last_bn``)."""
     shapes: list[dict[str, Any]] = [
-        {"block": block, "stages": [n, n, n]} for n in (1, 3, 5) for block in ("plain", "basic")
+        {"block": block, "stages": [n, n, n]}
+        for n in (1, 3, 5)
+        for block in ("plain", "basic")
     ]
     shapes.append({"block": "basic", "stages": [5, 5, 5], "zero_init_last_bn": True})
     return Sweep(
@@ -448,7 +467,10 @@ def _toy_example() -> Sweep:
             "data and of the noise control, 5 seeds."
         ),
         base_config=dict(training.DEFAULT_MODEL),
-        grid={"model": [dict(TOY_RESNEXT_BLOCK), {}], "data.name": ["synthetic", "noise"]},
+        grid={
+            "model": [dict(TOY_RESNEXT_BLOCK), {}],
+            "data.name": ["synthetic", "noise"],
+        },
         seeds=(0, 1, 2, 3, 4),
         data=dict(TOY_DATA),
         train={"epochs": training.DEFAULT_EPOCHS},
@@ -462,7 +484,9 @@ def _real_data() -> Sweep:
 
     base = dict(training.DEFAULT_MODEL)
     channels = base["width"]
-    budget = complexity.block_params(base["cardinality"], base["bottleneck_width"], channels)
+    budget = complexity.block_params(
+        base["cardinality"], base["bottleneck_width"], channels
+    )
     resnet = {
         "block": "bottleneck",
         "bottleneck_width": complexity.bottleneck_width_for(1, budget, channels),
@@ -496,11 +520,15 @@ SWEEPS: dict[str, Callable[[], Sweep]] = {
 
 def _get(name: str) -> Sweep:
     if name not in SWEEPS:
-        raise ValueError(f"name must be one of {', '.join(sorted(SWEEPS))}, got {name!r}")
+        raise ValueError(
+            f"name must be one of {', '.join(sorted(SWEEPS))}, got {name!r}"
+        )
     return SWEEPS[name]()
 
 
-def run_sweep(name: str, progress: bool | str | None = None, cache: bool = True) -> dict[str, Any]:
+def run_sweep(
+    name: str, progress: bool | str | None = None, cache: bool = True
+) -> dict[str, Any]:
     """Run the named sweep (through the cache) and return its precomputed-file dict.
 
     Returns ``{"name", "description", "grid", "seeds", "runs", "helpers_version"}``.
@@ -541,8 +569,16 @@ def load_precomputed(name: str, path: str | Path | None = None) -> dict[str, Any
     >>> sorted(sweep)[:3]
     ['description', 'grid', 'helpers_version']
     """
-    if not isinstance(name, str) or not name or "/" in name or "\\" in name or ".." in name:
-        raise ValueError(f"name must be a sweep name such as 'cardinality', got {name!r}")
+    if (
+        not isinstance(name, str)
+        or not name
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+    ):
+        raise ValueError(
+            f"name must be a sweep name such as 'cardinality', got {name!r}"
+        )
     file = Path(path) if path is not None else PRECOMPUTED_DIR / f"{name}.json"
     if not file.is_file():
         raise FileNotFoundError(
@@ -552,9 +588,13 @@ def load_precomputed(name: str, path: str | Path | None = None) -> dict[str, Any
         result = json.loads(file.read_text(encoding="utf-8"))
     except ValueError as err:
         raise ValueError(f"{file} is not valid JSON ({err})") from err
-    missing = [k for k in ("name", "grid", "runs", "helpers_version") if k not in result]
+    missing = [
+        k for k in ("name", "grid", "runs", "helpers_version") if k not in result
+    ]
     if missing:
-        raise ValueError(f"{file} is not a precomputed sweep: it lacks {', '.join(missing)}")
+        raise ValueError(
+            f"{file} is not a precomputed sweep: it lacks {', '.join(missing)}"
+        )
     if result["name"] != name:
         raise ValueError(f"{file} holds the sweep {result['name']!r}, not {name!r}")
     return result
@@ -566,7 +606,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m helpers.sweep", description="Regenerate a precomputed sweep."
     )
     parser.add_argument("name", nargs="?", help=f"one of {', '.join(sorted(SWEEPS))}")
-    parser.add_argument("--out", help="output file (default: helpers/precomputed/NAME.json)")
+    parser.add_argument(
+        "--out", help="output file (default: helpers/precomputed/NAME.json)"
+    )
     parser.add_argument("--list", action="store_true", help="list the sweeps and exit")
     parser.add_argument("--no-cache", action="store_true", help="retrain every run")
     args = parser.parse_args(argv)
@@ -575,13 +617,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: {SWEEPS[name]().description}")
         return 0 if args.list else 2
     if args.name not in SWEEPS:
-        parser.error(f"unknown sweep {args.name!r}; choose from {', '.join(sorted(SWEEPS))}")
+        parser.error(
+            f"unknown sweep {args.name!r}; choose from {', '.join(sorted(SWEEPS))}"
+        )
     out = Path(args.out) if args.out else PRECOMPUTED_DIR / f"{args.name}.json"
     start = time.perf_counter()
     result = run_sweep(args.name, progress="line", cache=not args.no_cache)
     elapsed = time.perf_counter() - start
     trained = sum(sum(r["history"]["seconds"]) for r in result["runs"])
-    run_cache._atomic_write_text(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    run_cache._atomic_write_text(
+        out, json.dumps(result, indent=1, sort_keys=True) + "\n"
+    )
     print(
         f"wrote {out}: {len(result['runs'])} runs, {trained:.0f} s of training "
         f"(recorded in the runs), {elapsed:.0f} s now"

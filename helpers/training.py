@@ -98,7 +98,8 @@ def _build_model_defaults() -> dict[str, Any] | None:
     return {
         p.name: p.default
         for p in params
-        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is not p.empty
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is not p.empty
     }
 
 
@@ -113,7 +114,9 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON-able")
 
 
-def model_config(config: dict[str, Any], dataset: data_module.Dataset | None = None) -> dict:
+def model_config(
+    config: dict[str, Any], dataset: data_module.Dataset | None = None
+) -> dict:
     """A model config with every default of ``build_model`` filled in, as plain JSON values.
 
     ``num_classes`` and ``input_shape`` default to the dataset's. Two configs that build the
@@ -191,9 +194,13 @@ def _check_args(
         or not math.isfinite(learning_rate)
         or learning_rate <= 0
     ):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+        raise ValueError(
+            f"learning_rate must be a positive number, got {learning_rate!r}"
+        )
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+        raise ValueError(
+            f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}"
+        )
     return epochs, int(seed), batch_size, float(learning_rate), optimizer
 
 
@@ -346,10 +353,14 @@ def _fit(
     if config["optimizer"] == "adam":
         optimizer = keras.optimizers.Adam(learning_rate=schedule)
     else:
-        optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9, nesterov=True)
+        optimizer = keras.optimizers.SGD(
+            learning_rate=schedule, momentum=0.9, nesterov=True
+        )
     model.compile(
         optimizer=optimizer,
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=_from_logits(model)),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=_from_logits(model)
+        ),
         metrics=["accuracy"],
     )
 
@@ -373,7 +384,9 @@ def _fit(
         order = shuffle_rng.permutation(n)
         batches = _batches(dataset.x_train[order], dataset.y_train[order], batch_size)
         start = time.perf_counter()
-        fit = model.fit(batches, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+        fit = model.fit(
+            batches, epochs=1, shuffle=False, verbose=0, callbacks=callbacks
+        )
         seconds = time.perf_counter() - start
         val_loss, val_accuracy = model.evaluate(val, verbose=0)
         history["loss"].append(float(fit.history["loss"][-1]))
@@ -469,11 +482,15 @@ def train(
     if dataset is None:
         dataset = data_module.load()
     elif not isinstance(dataset, data_module.Dataset):
-        raise ValueError(f"dataset must be a helpers.data.Dataset, got {type(dataset).__name__}")
+        raise ValueError(
+            f"dataset must be a helpers.data.Dataset, got {type(dataset).__name__}"
+        )
 
     if isinstance(model_or_config, dict):
         model_cfg = model_config(model_or_config, dataset)
-        config = run_config(model_cfg, dataset, epochs, seed, batch_size, learning_rate, optimizer)
+        config = run_config(
+            model_cfg, dataset, epochs, seed, batch_size, learning_rate, optimizer
+        )
         label = _describe(model_cfg, "model")
 
         def compute(config: dict[str, Any]) -> dict[str, Any]:
@@ -487,14 +504,18 @@ def train(
             return run_cache.cached(config, compute)
         return compute(config)
 
-    if not hasattr(model_or_config, "fit") or not hasattr(model_or_config, "count_params"):
+    if not hasattr(model_or_config, "fit") or not hasattr(
+        model_or_config, "count_params"
+    ):
         raise ValueError(
             "model_or_config must be a model config dict or a keras.Model, "
             f"got {type(model_or_config).__name__}"
         )
     model = model_or_config
     described = {"name": model.name, "params": int(model.count_params())}
-    config = run_config(described, dataset, epochs, seed, batch_size, learning_rate, optimizer)
+    config = run_config(
+        described, dataset, epochs, seed, batch_size, learning_rate, optimizer
+    )
     _seed_everything(seed)
     return _fit(model, dataset, config, progress_mode, model.name)
 
@@ -551,13 +572,19 @@ def step_seconds(
             f"models must be a non-empty dict {{name: keras.Model}}, got {models!r:.80}"
         )
     for name, model in models.items():
-        if not hasattr(model, "trainable_variables") or not hasattr(model, "input_shape"):
+        if not hasattr(model, "trainable_variables") or not hasattr(
+            model, "input_shape"
+        ):
             raise ValueError(
                 f"models[{name!r}] must be a built keras.Model, got {type(model).__name__}"
             )
     batch_size = _positive_int("batch_size", batch_size)
     rounds = _positive_int("rounds", rounds)
-    if isinstance(warmup, bool) or not isinstance(warmup, int | np.integer) or warmup < 0:
+    if (
+        isinstance(warmup, bool)
+        or not isinstance(warmup, int | np.integer)
+        or warmup < 0
+    ):
         raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
@@ -573,7 +600,9 @@ def step_seconds(
         classes = int(model.output_shape[-1])
         x = tf.constant(rng.random((batch_size, *shape), dtype=np.float32))
         y = tf.constant(rng.integers(0, classes, size=batch_size))
-        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=_from_logits(model))
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(
+            from_logits=_from_logits(model)
+        )
         optimizer = keras.optimizers.Adam(learning_rate=1e-3)
         optimizer.build(model.trainable_variables)
 
@@ -645,17 +674,25 @@ def gradient_norms(
     True
     """
     if not hasattr(model, "trainable_variables") or not hasattr(model, "input_shape"):
-        raise ValueError(f"model must be a built keras.Model, got {type(model).__name__}")
+        raise ValueError(
+            f"model must be a built keras.Model, got {type(model).__name__}"
+        )
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
     expected = tuple(model.input_shape[1:])
     if x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected or len(x) == 0:
-        raise ValueError(f"x must have shape (n, {', '.join(map(str, expected))}), got {x.shape}")
+        raise ValueError(
+            f"x must have shape (n, {', '.join(map(str, expected))}), got {x.shape}"
+        )
     classes = int(model.output_shape[-1])
     if y.shape != (len(x),) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be {len(x)} integer labels (one per image), got {y!r:.80}")
+        raise ValueError(
+            f"y must be {len(x)} integer labels (one per image), got {y!r:.80}"
+        )
     if y.min() < 0 or y.max() >= classes:
-        raise ValueError(f"y must hold labels in [0, {classes}), got values {y.min()}..{y.max()}")
+        raise ValueError(
+            f"y must hold labels in [0, {classes}), got values {y.min()}..{y.max()}"
+        )
     if not isinstance(training, bool | np.bool_):
         raise ValueError(f"training must be True or False, got {training!r}")
     import keras
@@ -666,12 +703,15 @@ def gradient_norms(
     kernels = [
         (layer, layer.kernel)
         for layer in _all_layers(model)
-        if getattr(layer, "kernel", None) is not None and getattr(layer, "trainable", False)
+        if getattr(layer, "kernel", None) is not None
+        and getattr(layer, "trainable", False)
     ]
     if not kernels:
         raise ValueError(f"model {model.name!r} has no convolution or dense kernels")
     saved = [v.numpy() for v in model.non_trainable_variables]  # BN moving statistics
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=_from_logits(model))
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=_from_logits(model)
+    )
     with tf.GradientTape() as tape:
         loss = loss_fn(tf.constant(y), model(tf.constant(x), training=bool(training)))
     grads = tape.gradient(loss, [k for _, k in kernels])

@@ -73,7 +73,11 @@ _STATIC_OPTIONS = {"context", "epochs_slider", "initial", "labels", "readout_met
 
 def _library_js() -> str:
     """The explorer library (helpers/static/explorer.js), to be inlined in a page."""
-    text = resources.files("helpers").joinpath("static/explorer.js").read_text(encoding="utf-8")
+    text = (
+        resources.files("helpers")
+        .joinpath("static/explorer.js")
+        .read_text(encoding="utf-8")
+    )
     return text.replace("</script", "<\\/script")
 
 
@@ -124,7 +128,9 @@ _CSS = """
 """
 
 
-def _slider_html(root_id: str, role: str, n: int, index: int, label: str, value: str) -> str:
+def _slider_html(
+    root_id: str, role: str, n: int, index: int, label: str, value: str
+) -> str:
     input_id = f"{root_id}-{role}-{_slug(label)}"
     return (
         f'<div class="rnx-control"><label for="{input_id}">{html.escape(label)}</label>'
@@ -197,7 +203,9 @@ class StaticExplorer(_HTMLObject):
 
     def __repr__(self) -> str:
         keys = ", ".join(s["key"] for s in self.data["sliders"])
-        return f"<StaticExplorer {self.id}: {len(self.data['runs'])} runs, sliders {keys}>"
+        return (
+            f"<StaticExplorer {self.id}: {len(self.data['runs'])} runs, sliders {keys}>"
+        )
 
 
 def _sort_key(value: Any) -> tuple:
@@ -214,12 +222,16 @@ def _runs_list(runs: Any) -> list[Mapping[str, Any]]:
     elif isinstance(runs, Mapping):
         runs = [runs]
     if isinstance(runs, str | bytes) or not isinstance(runs, Sequence):
-        raise ValueError(f"runs: expected a list of run dicts, got {type(runs).__name__}")
+        raise ValueError(
+            f"runs: expected a list of run dicts, got {type(runs).__name__}"
+        )
     if len(runs) == 0:
         raise ValueError("runs: expected at least one run, got an empty list")
     for i, run in enumerate(runs):
         if not isinstance(run, Mapping) or not isinstance(run.get("history"), Mapping):
-            raise ValueError(f"runs: runs[{i}] is not a run dict with a 'history' mapping")
+            raise ValueError(
+                f"runs: runs[{i}] is not a run dict with a 'history' mapping"
+            )
         if not isinstance(run.get("config"), Mapping):
             raise ValueError(f"runs: runs[{i}] has no 'config' mapping")
     return list(runs)
@@ -312,7 +324,9 @@ def static_explorer(
         out = []
         for key, values in zip(sliders, slider_values, strict=True):
             code = json.dumps(_finite(plots.config_value(run, key)), sort_keys=True)
-            out.append([json.dumps(_finite(v), sort_keys=True) for v in values].index(code))
+            out.append(
+                [json.dumps(_finite(v), sort_keys=True) for v in values].index(code)
+            )
         return out
 
     # Metrics: each chart shows a training and a validation series.
@@ -321,7 +335,9 @@ def static_explorer(
         base = str(metric).removeprefix("val_")
         train_key, val_key = base, "val_" + base
         if not any(train_key in r["history"] or val_key in r["history"] for r in runs):
-            raise ValueError(f"metrics: no run has {train_key!r} or {val_key!r} in its history")
+            raise ValueError(
+                f"metrics: no run has {train_key!r} or {val_key!r} in its history"
+            )
         scale = 100.0 if "acc" in base else 1.0
         values = [
             float(v) * scale
@@ -358,16 +374,24 @@ def static_explorer(
             m["val"]: m["scale"] for m in metric_data
         }
         history = {
-            k: [None if v is None else round(float(v) * scales.get(k, 1.0), 4) for v in vals]
+            k: [
+                None if v is None else round(float(v) * scales.get(k, 1.0), 4)
+                for v in vals
+            ]
             for k, vals in run["history"].items()
             if k in needed and k in scales
         }
         if readout_metric in run["history"]:
             history.setdefault(
                 "__readout",
-                [None if v is None else round(float(v), 5) for v in run["history"][readout_metric]],
+                [
+                    None if v is None else round(float(v), 5)
+                    for v in run["history"][readout_metric]
+                ],
             )
-        length = max((len(v) for v in run["history"].values() if isinstance(v, list)), default=0)
+        length = max(
+            (len(v) for v in run["history"].values() if isinstance(v, list)), default=0
+        )
         entry = {
             "idx": list(idx),
             "h": history,
@@ -420,10 +444,14 @@ def static_explorer(
             {
                 "key": key,
                 "short": short,
-                "label": labels.get(key, plots.KEY_LABELS.get(key, key.replace("_", " "))),
+                "label": labels.get(
+                    key, plots.KEY_LABELS.get(key, key.replace("_", " "))
+                ),
                 "values": _finite(values),
                 "labels": value_labels,
-                "colors": [plots.color_for(f"{short}={v}") for v in value_labels] if n == 0 else [],
+                "colors": [plots.color_for(f"{short}={v}") for v in value_labels]
+                if n == 0
+                else [],
             }
         )
     max_epochs = max((r["len"] for r in run_data), default=1) or 1
@@ -443,7 +471,12 @@ def static_explorer(
 
     controls = "".join(
         _slider_html(
-            root_id, "slider", len(s["values"]), initial[n], s["label"], s["labels"][initial[n]]
+            root_id,
+            "slider",
+            len(s["values"]),
+            initial[n],
+            s["label"],
+            s["labels"][initial[n]],
         )
         for n, s in enumerate(slider_data)
     )
@@ -467,7 +500,9 @@ def static_explorer(
         + f'<div class="rnx-charts">{charts}</div>'
         + '<div class="rnx-readout" data-rnx="readout" aria-live="polite"></div>'
     )
-    return StaticExplorer(_page(root_id, "explorer", body, data, "initCurves"), root_id, data)
+    return StaticExplorer(
+        _page(root_id, "explorer", body, data, "initCurves"), root_id, data
+    )
 
 
 def _legend_html(first_slider: Mapping[str, Any], context: bool) -> str:
@@ -543,7 +578,9 @@ def _clean_svg(svg: str) -> str:
 
         def rename(match: re.Match) -> str:
             name = match.group(2)
-            return f"{match.group(1)}{prefix}{name}" if name in wanted else match.group(0)
+            return (
+                f"{match.group(1)}{prefix}{name}" if name in wanted else match.group(0)
+            )
 
         svg = re.sub(r'(\bid=")([^"]+)(?=")', rename, svg)
         svg = re.sub(r"(url\(#)([^)]+)(?=\))", rename, svg)
@@ -617,7 +654,9 @@ def static_choice(
             else ""
         )
         hidden = "" if i == start else ' style="display:none"'
-        panels.append(f'<div class="rnx-panel" data-rnx="panel"{hidden}>{svg}{caption}</div>')
+        panels.append(
+            f'<div class="rnx-panel" data-rnx="panel"{hidden}>{svg}{caption}</div>'
+        )
     root_id = _new_id("rnx-choice", "".join(panels))
     body = (
         (f'<div class="rnx-title">{html.escape(title)}</div>' if title else "")
@@ -664,10 +703,14 @@ def _dataset_names() -> tuple[str, ...]:
 def _block_weights(width: int, cardinality: int, bottleneck_width: int) -> int:
     """Convolution weights of a ResNeXt bottleneck block (1x1, grouped 3x3, 1x1), no biases."""
     group_width = cardinality * bottleneck_width
-    return width * group_width + 9 * group_width * bottleneck_width + group_width * width
+    return (
+        width * group_width + 9 * group_width * bottleneck_width + group_width * width
+    )
 
 
-def _equal_complexity_width(cardinality: int, width: int, reference: tuple[int, int]) -> int:
+def _equal_complexity_width(
+    cardinality: int, width: int, reference: tuple[int, int]
+) -> int:
     """The bottleneck width d that keeps a block's weights closest to the reference (C, d)'s.
 
     Uses :func:`helpers.complexity.bottleneck_width_for` (budget = the reference block's
@@ -714,7 +757,9 @@ def valid_cardinalities(
     return values or [reference[0]]
 
 
-def _run_key(dataset: str, model: Mapping[str, Any], epochs: int, seed: int) -> tuple[Any, ...]:
+def _run_key(
+    dataset: str, model: Mapping[str, Any], epochs: int, seed: int
+) -> tuple[Any, ...]:
     """What identifies a run in the live explorer: dataset, model shape, epochs and seed."""
     return (
         str(dataset),
@@ -757,7 +802,10 @@ def _default_data(data: Mapping[str, Any]) -> bool:
     defaults = DATASETS.get(str(data.get("name", "synthetic")))
     if defaults is None or data.get("seed", 0) != 0:
         return False
-    return all(value is None or data.get(key, value) == value for key, value in defaults.items())
+    return all(
+        value is None or data.get(key, value) == value
+        for key, value in defaults.items()
+    )
 
 
 def _accepts(function: Callable, name: str) -> bool:
@@ -803,10 +851,14 @@ class LiveExplorer(ipywidgets.VBox):
         model = _default_model()
         if base_config is not None:
             if not isinstance(base_config, Mapping):
-                raise ValueError(f"base_config: expected a dict, got {type(base_config).__name__}")
+                raise ValueError(
+                    f"base_config: expected a dict, got {type(base_config).__name__}"
+                )
             model.update(base_config)
         width = plots._positive_int(model.get("width", 64), "base_config['width']")
-        c0 = plots._positive_int(model.get("cardinality", 1), "base_config['cardinality']")
+        c0 = plots._positive_int(
+            model.get("cardinality", 1), "base_config['cardinality']"
+        )
         d0 = plots._positive_int(
             model.get("bottleneck_width", 4), "base_config['bottleneck_width']"
         )
@@ -872,10 +924,17 @@ class LiveExplorer(ipywidgets.VBox):
                 layout=layout,
             ),
             "seed": w.BoundedIntText(
-                value=0, min=0, max=10_000, description="seed", style=style, layout=layout
+                value=0,
+                min=0,
+                max=10_000,
+                description="seed",
+                style=style,
+                layout=layout,
             ),
         }
-        self.train_button = w.Button(description="Train", button_style="primary", icon="play")
+        self.train_button = w.Button(
+            description="Train", button_style="primary", icon="play"
+        )
         self.clear_button = w.Button(description="Clear plot", icon="eraser")
         self.progress = w.IntProgress(
             value=0, min=0, max=1, description="", layout=w.Layout(width="240px")
@@ -887,11 +946,21 @@ class LiveExplorer(ipywidgets.VBox):
         self.clear_button.on_click(self._on_clear)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        left = w.VBox([self.controls[k] for k in ("dataset", "cardinality", "equal_complexity")])
-        right = w.VBox([self.controls[k] for k in ("bottleneck_width", "epochs", "seed")])
+        left = w.VBox(
+            [self.controls[k] for k in ("dataset", "cardinality", "equal_complexity")]
+        )
+        right = w.VBox(
+            [self.controls[k] for k in ("bottleneck_width", "epochs", "seed")]
+        )
         buttons = w.HBox([self.train_button, self.clear_button, self.progress])
         super().__init__(
-            [w.HBox([left, right]), buttons, self.train_output, self.message, self.figure_output],
+            [
+                w.HBox([left, right]),
+                buttons,
+                self.train_output,
+                self.message,
+                self.figure_output,
+            ],
             layout=w.Layout(border="1px solid #ddd", padding="6px"),
         )
         self._on_change(None)
@@ -962,7 +1031,9 @@ class LiveExplorer(ipywidgets.VBox):
             card.value = current if current in options else options[0]
         d_box.disabled = equal
         if equal:
-            d_box.value = _equal_complexity_width(int(card.value), width, self.reference)
+            d_box.value = _equal_complexity_width(
+                int(card.value), width, self.reference
+            )
 
     def _describe_key(self, key: tuple[Any, ...]) -> str:
         dataset, _, _, _, c, d, epochs, seed = key
@@ -1000,7 +1071,11 @@ class LiveExplorer(ipywidgets.VBox):
         self.cache[key] = run
         self._show(key)
         final = run.get("history", {}).get("val_accuracy") or [None]
-        accuracy = f", validation accuracy {100 * final[-1]:.1f}%" if final[-1] is not None else ""
+        accuracy = (
+            f", validation accuracy {100 * final[-1]:.1f}%"
+            if final[-1] is not None
+            else ""
+        )
         self._say(f"Trained {label}{accuracy}.", "ok")
 
     def _train(self, key: tuple[Any, ...]) -> dict[str, Any]:
@@ -1019,7 +1094,9 @@ class LiveExplorer(ipywidgets.VBox):
             kwargs["progress"] = "widget" if _has_kernel_frontend() else False
         try:
             with self.train_output:
-                run = train_fn(self.model_config(), self._datasets[dataset_name], **kwargs)
+                run = train_fn(
+                    self.model_config(), self._datasets[dataset_name], **kwargs
+                )
         finally:
             self.train_output.clear_output()
         if not isinstance(run, Mapping) or not isinstance(run.get("history"), Mapping):
@@ -1126,7 +1203,9 @@ class CombinedExplorer:
         display(self.live)
         display(HTML(self.static.html))
 
-    def _repr_html_(self) -> str:  # where widgets cannot show (e.g. nbconvert), the static one
+    def _repr_html_(
+        self,
+    ) -> str:  # where widgets cannot show (e.g. nbconvert), the static one
         return self.static.html
 
 

@@ -42,7 +42,9 @@ def built_html() -> Path:
 def browser():
     """A headless Chromium driven by Playwright (Debian's /usr/bin/chromium)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _skip_or_fail(f"headless Chromium not found at {CHROMIUM}: apt-get install chromium")
+        _skip_or_fail(
+            f"headless Chromium not found at {CHROMIUM}: apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

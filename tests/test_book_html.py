@@ -34,7 +34,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def _pages(html: Path) -> list[str]:
     return sorted(
-        str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts
+        str(p.relative_to(html))
+        for p in html.rglob("*.html")
+        if "_static" not in p.parts
     )
 
 
@@ -59,13 +61,21 @@ def test_every_page_loads_cleanly(built_html, server, browser):
     page.on("pageerror", lambda e: problems.append(f"{current['name']}: JS error: {e}"))
     page.on(
         "console",
-        lambda m: m.type == "error" and problems.append(f"{current['name']}: console: {m.text}"),
+        lambda m: (
+            m.type == "error"
+            and problems.append(f"{current['name']}: console: {m.text}")
+        ),
     )
     page.on(
         "response",
-        lambda r: r.status >= 400 and problems.append(f"{current['name']}: {r.status} {r.url}"),
+        lambda r: (
+            r.status >= 400
+            and problems.append(f"{current['name']}: {r.status} {r.url}")
+        ),
     )
-    page.on("requestfailed", lambda r: problems.append(f"{current['name']}: failed {r.url}"))
+    page.on(
+        "requestfailed", lambda r: problems.append(f"{current['name']}: failed {r.url}")
+    )
     for name in _pages(built_html):
         current["name"] = name
         page.goto(f"{server}/{name}", wait_until="load")
@@ -89,7 +99,9 @@ def test_no_cdn_in_pages(built_html):
     offenders = []
     for name in _pages(built_html):
         text = (built_html / name).read_text(encoding="utf-8")
-        for m in re.finditer(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//[^\"]+\"", text):
+        for m in re.finditer(
+            r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//[^\"]+\"", text
+        ):
             tag = m.group(0)
             if m.group(1) == "link" and 'rel="canonical"' in tag:
                 continue

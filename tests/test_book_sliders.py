@@ -61,4 +61,6 @@ def test_every_slider_in_the_book_changes_its_figure(built_html, browser):
                 assert result["changed"] or result["same"], f"{label} changed nothing"
     context.close()
     assert not errors and not outside, errors + outside
-    assert any(name.startswith("06_") for name in found), f"no explorer in chapter 6: {found}"
+    assert any(name.startswith("06_") for name in found), (
+        f"no explorer in chapter 6: {found}"
+    )

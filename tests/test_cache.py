@@ -58,7 +58,9 @@ def test_a_run_is_computed_once_then_read_back(cache_dir):
     assert second["helpers_version"] == helpers.__version__
     path = cache_dir / f"{second['key']}.json"
     assert json.loads(path.read_text()) == first  # plain JSON on disk
-    assert cache.cached(CONFIG, compute, use_cache=False)["test_accuracy"] == pytest.approx(0.2)
+    assert cache.cached(CONFIG, compute, use_cache=False)[
+        "test_accuracy"
+    ] == pytest.approx(0.2)
     assert compute.calls == 2
 
 
@@ -119,7 +121,9 @@ def test_an_untrusted_file_is_recomputed_with_a_warning(cache_dir, damage, reaso
     with pytest.warns(cache.CacheWarning, match=reason):
         run = cache.cached(CONFIG, compute)
     assert compute.calls == 2
-    assert run["test_accuracy"] == pytest.approx(0.2)  # the new result, not the damaged one
+    assert run["test_accuracy"] == pytest.approx(
+        0.2
+    )  # the new result, not the damaged one
     # The file was replaced by the recomputed run, which is now read back without a warning.
     assert json.loads(path.read_text())["test_accuracy"] == pytest.approx(0.2)
     import warnings
@@ -200,7 +204,9 @@ def test_location_order_override_env_project_home(tmp_path, monkeypatch):
         monkeypatch.chdir(elsewhere)
         monkeypatch.delenv(cache.CACHE_ENV_VAR)
         monkeypatch.setenv("HOME", str(tmp_path / "home"))
-        assert cache.cache_dir() == tmp_path / "home" / ".cache" / "resnext-book" / "runs"
+        assert (
+            cache.cache_dir() == tmp_path / "home" / ".cache" / "resnext-book" / "runs"
+        )
     finally:
         cache.set_cache_dir(previous)
 

@@ -17,7 +17,9 @@ def batch():
 
 @pytest.fixture(scope="module")
 def net():
-    return models.build_model(block="basic", stages=[1, 1], width=8, stem_width=8, seed=0)
+    return models.build_model(
+        block="basic", stages=[1, 1], width=8, stem_width=8, seed=0
+    )
 
 
 def test_one_row_per_kernel_in_layer_order(net, batch):
@@ -48,7 +50,9 @@ def test_matches_a_direct_gradient_and_changes_nothing(net, batch):
 
 def test_same_weights_same_norms(batch):
     def norms():
-        net = models.build_model(block="plain", stages=[2], width=8, stem_width=8, seed=3)
+        net = models.build_model(
+            block="plain", stages=[2], width=8, stem_width=8, seed=3
+        )
         return [r["norm"] for r in training.gradient_norms(net, *batch)]
 
     assert norms() == pytest.approx(norms(), rel=1e-6)
@@ -58,7 +62,11 @@ def test_same_weights_same_norms(batch):
     "x, y, match",
     [
         (np.zeros((4, 16, 16, 3), np.float32), np.zeros(4, int), "x must have shape"),
-        (np.zeros((4, 32, 32, 3), np.float32), np.zeros(3, int), "y must be 4 integer labels"),
+        (
+            np.zeros((4, 32, 32, 3), np.float32),
+            np.zeros(3, int),
+            "y must be 4 integer labels",
+        ),
         (np.zeros((4, 32, 32, 3), np.float32), np.full(4, 10), "labels in"),
         (np.zeros((4, 32, 32, 3), np.float32), np.zeros(4), "integer labels"),
     ],
@@ -75,7 +83,8 @@ def test_rejects_what_is_not_a_model(batch):
 
 def test_layer_profile_mean_band_and_log_axis():
     fig = plots.layer_profile(
-        {"plain": [[1.0, 0.1], [4.0, 0.4]], "residual": [[1.0, 1.0], [1.0, 1.0]]}, "norm"
+        {"plain": [[1.0, 0.1], [4.0, 0.4]], "residual": [[1.0, 1.0], [1.0, 1.0]]},
+        "norm",
     )
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and len(ax.lines) == 2 and len(ax.collections) == 2

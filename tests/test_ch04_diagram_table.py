@@ -18,7 +18,9 @@ def texts(ax) -> list[str]:
 
 
 def test_diagram_and_table_are_both_drawn():
-    fig = plots.block_diagram_with_table("resnext_a", ROWS, cardinality=4, bottleneck_width=24)
+    fig = plots.block_diagram_with_table(
+        "resnext_a", ROWS, cardinality=4, bottleneck_width=24
+    )
     diagram, table = fig.axes
     assert "1×1, 256→24" in texts(diagram)
     assert not any(t.startswith("convolution weights") for t in texts(diagram))
@@ -32,7 +34,9 @@ def test_min_width_gives_every_panel_of_a_slider_the_same_size():
             "resnext_a", ROWS, min_width=9.0, cardinality=c, bottleneck_width=d
         )
         assert fig.get_figwidth() == pytest.approx(9.0)
-        svg = widgets.figure_to_svg(fig)  # tight bounding box: the invisible frame keeps width
+        svg = widgets.figure_to_svg(
+            fig
+        )  # tight bounding box: the invisible frame keeps width
         sizes.add(svg[: svg.index(">")].split('height="')[0])
     assert len(sizes) == 1
 

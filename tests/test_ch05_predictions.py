@@ -23,14 +23,20 @@ def test_titles_labels_and_marks():
     assert [ax.get_title() for ax in axes[:5]] == [
         "disc ✓", "ring ✓", "ring ✗", "disc ✓", "square ✗",
     ]  # fmt: skip
-    assert [ax.get_xlabel() for ax in axes[:5]] == [f"true: {NAMES[i]}" for i in (0, 1, 2, 0, 1)]
+    assert [ax.get_xlabel() for ax in axes[:5]] == [
+        f"true: {NAMES[i]}" for i in (0, 1, 2, 0, 1)
+    ]
     right, wrong = axes[0].title.get_color(), axes[2].title.get_color()
     assert right == plots.OKABE_ITO["blue"] and wrong == plots.OKABE_ITO["vermillion"]
-    assert axes[2].spines["left"].get_linewidth() > axes[0].spines["left"].get_linewidth()
+    assert (
+        axes[2].spines["left"].get_linewidth() > axes[0].spines["left"].get_linewidth()
+    )
 
 
 def test_probabilities_and_grayscale_images():
-    fig = plots.predictions(np.zeros((2, 8, 8)), [0, 1], [0, 1], NAMES, probabilities=[0.5, 1.0])
+    fig = plots.predictions(
+        np.zeros((2, 8, 8)), [0, 1], [0, 1], NAMES, probabilities=[0.5, 1.0]
+    )
     assert [ax.get_title() for ax in fig.axes] == ["disc 50% ✓", "ring 100% ✓"]
     assert fig.axes[0].images[0].get_cmap().name == "gray"
 

@@ -10,7 +10,13 @@ from helpers import complexity, models
 
 
 def small(**kwargs):
-    config = {"stages": [1, 2], "width": 32, "cardinality": 4, "bottleneck_width": 2, **kwargs}
+    config = {
+        "stages": [1, 2],
+        "width": 32,
+        "cardinality": 4,
+        "bottleneck_width": 2,
+        **kwargs,
+    }
     return models.build_model(**config)
 
 
@@ -20,7 +26,11 @@ def test_block_table_has_stem_blocks_and_head_and_adds_up():
     assert [r["part"] for r in rows] == [
         "stem", "stage1_block1", "stage2_block1", "stage2_block2", "head",
     ]  # fmt: skip
-    assert [r["output"] for r in rows[1:4]] == [(32, 32, 32), (16, 16, 64), (16, 16, 64)]
+    assert [r["output"] for r in rows[1:4]] == [
+        (32, 32, 32),
+        (16, 16, 64),
+        (16, 16, 64),
+    ]
     total = complexity.count(model)
     assert sum(r["params"] for r in rows) == total.params_without_bn
     assert sum(r["bn_params"] for r in rows) == total.bn_params
@@ -53,7 +63,9 @@ def test_stage_table_of_resnext50_is_table_1_of_the_paper():
         ("fc", "1×1", "global average pool, 1000-d fc, softmax", None),
     ]
     assert round(sum(r["params"] for r in table) / 1e6, 1) == 25.0  # Table 1: 25.0M
-    assert round(sum(r["multiply_adds"] for r in table) / 1e9, 1) == 4.2  # Table 1: 4.2 GFLOPs
+    assert (
+        round(sum(r["multiply_adds"] for r in table) / 1e9, 1) == 4.2
+    )  # Table 1: 4.2 GFLOPs
 
 
 def test_plain_and_preactivation_blocks():

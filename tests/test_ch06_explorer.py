@@ -12,7 +12,12 @@ def run_on(variation: float, accuracy: float) -> dict:
     config.update(variation=variation, generator=data.SYNTHETIC_GENERATOR_VERSION)
     return {
         "config": {
-            "model": {"cardinality": 4, "bottleneck_width": 4, "width": 64, "stages": [1, 1, 1]},
+            "model": {
+                "cardinality": 4,
+                "bottleneck_width": 4,
+                "width": 64,
+                "stages": [1, 1, 1],
+            },
             "data": config,
             "epochs": 2,
             "seed": 0,

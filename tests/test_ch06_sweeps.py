@@ -31,7 +31,10 @@ def test_the_shipped_sweeps_of_chapter_6_share_their_shapes():
 
     def shapes(result):
         return sorted(
-            (r["config"]["model"]["cardinality"], r["config"]["model"]["bottleneck_width"])
+            (
+                r["config"]["model"]["cardinality"],
+                r["config"]["model"]["bottleneck_width"],
+            )
             for r in result["runs"]
         )
 
@@ -47,7 +50,11 @@ def test_a_shipped_hard_run_reproduces():
     [run] = [
         r
         for r in shipped["runs"]
-        if (r["config"]["model"]["cardinality"], r["config"]["model"]["bottleneck_width"]) == (4, 4)
+        if (
+            r["config"]["model"]["cardinality"],
+            r["config"]["model"]["bottleneck_width"],
+        )
+        == (4, 4)
         and r["config"]["seed"] == 0
     ]
     config = run["config"]

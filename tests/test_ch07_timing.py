@@ -9,7 +9,13 @@ from helpers import grouped, plots
 
 def test_time_grouped_conv_rows_cover_every_impl_and_cardinality():
     rows = grouped.time_grouped_conv(
-        [1, 2, 4], ["split", "auto"], channels=8, batch=1, size=4, repeats=2, budget_s=5.0
+        [1, 2, 4],
+        ["split", "auto"],
+        channels=8,
+        batch=1,
+        size=4,
+        repeats=2,
+        budget_s=5.0,
     )
     assert [(r["impl"], r["C"]) for r in rows] == [
         ("split", 1), ("split", 2), ("split", 4), ("auto", 1), ("auto", 2), ("auto", 4),
@@ -19,7 +25,9 @@ def test_time_grouped_conv_rows_cover_every_impl_and_cardinality():
         assert not row["skipped"] and row["device"] in ("CPU", "GPU")
         # 3x3 kernel, 8/C inputs per group, 8 outputs, 4x4 positions, batch 1
         assert row["multiply_adds"] == 9 * (8 // row["C"]) * 8 * 16
-        assert row["gflops"] == pytest.approx(6 * row["multiply_adds"] / row["ms"] / 1e6)
+        assert row["gflops"] == pytest.approx(
+            6 * row["multiply_adds"] / row["ms"] / 1e6
+        )
     assert rows[3]["runs"] == "native"  # auto with one group is a plain convolution
     assert rows[4]["runs"] == grouped.resolve_impl(groups=2, in_channels=8)
 
@@ -46,9 +54,13 @@ def test_time_resnext_blocks_counts_the_whole_block():
     assert [(r["C"], r["d"]) for r in rows] == [(1, 4), (2, 2)]
     for row in rows:
         c, d = row["C"], row["d"]
-        weights = 8 * c * d + 9 * c * d * d + c * d * 8  # the paper's C(256d + 9d^2 + 256d)
+        weights = (
+            8 * c * d + 9 * c * d * d + c * d * 8
+        )  # the paper's C(256d + 9d^2 + 256d)
         assert row["multiply_adds"] == weights * 16 * 2
-        assert row["params"] == weights + 2 * (2 * c * d) + 2 * 8  # plus BN gamma and beta
+        assert (
+            row["params"] == weights + 2 * (2 * c * d) + 2 * 8
+        )  # plus BN gamma and beta
         assert row["ms"] > 0
 
 

@@ -15,7 +15,14 @@ def test_toy_online_model_has_the_example_structure_and_cost():
     assert [n for n in names if n.startswith("block_branch")] == [
         f"block_branch{i}" for i in range(8)
     ]
-    for name in ("stem_conv", "block_sum", "block_conv", "block_shortcut", "block_add", "pool"):
+    for name in (
+        "stem_conv",
+        "block_sum",
+        "block_conv",
+        "block_shortcut",
+        "block_add",
+        "pool",
+    ):
         assert name in names
     # the "shortcut" reads the 1x1 convolution's output, not the block input
     shortcut = model.get_layer("block_shortcut")
@@ -24,7 +31,10 @@ def test_toy_online_model_has_the_example_structure_and_cost():
     branch_weights = 8 * (9 * 64 * 64 + 64)
     expected = (9 * 3 * 64 + 64) + branch_weights + 2 * (64 * 64 + 64) + (64 * 10 + 10)
     assert counted.params == expected
-    assert counted.multiply_adds == 32 * 32 * (9 * 3 * 64 + 8 * 9 * 64 * 64 + 2 * 64 * 64) + 640
+    assert (
+        counted.multiply_adds
+        == 32 * 32 * (9 * 3 * 64 + 8 * 9 * 64 * 64 + 2 * 64 * 64) + 640
+    )
     assert model.output_shape == (None, 10)
 
 

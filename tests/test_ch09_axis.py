@@ -31,7 +31,10 @@ def tiny(cardinality: int = 2, bottleneck_width: int = 2):
 def test_the_axis_keeps_the_grouped_width_and_ends_depthwise():
     spec = sweep.SWEEPS["cardinality_axis"]()
     shapes = [(s["cardinality"], s["bottleneck_width"]) for s in spec.grid["model"]]
-    group_width = training.DEFAULT_MODEL["cardinality"] * training.DEFAULT_MODEL["bottleneck_width"]
+    group_width = (
+        training.DEFAULT_MODEL["cardinality"]
+        * training.DEFAULT_MODEL["bottleneck_width"]
+    )
     assert shapes[0] == (1, group_width)  # a ResNet bottleneck block
     assert shapes[-1] == (group_width, 1)  # one channel per group: depthwise
     assert all(c * d == group_width for c, d in shapes)
@@ -45,7 +48,9 @@ def test_step_seconds_times_every_model_in_order():
     )
     assert list(times) == ["C=1", "C=4"]
     assert all(isinstance(t, float) and t > 0 for t in times.values())
-    fastest = training.step_seconds({"C=1": tiny(1, 4)}, batch_size=4, rounds=3, statistic="min")
+    fastest = training.step_seconds(
+        {"C=1": tiny(1, 4)}, batch_size=4, rounds=3, statistic="min"
+    )
     assert fastest["C=1"] > 0
 
 

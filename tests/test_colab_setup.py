@@ -26,7 +26,9 @@ from conftest import ROOT
 pytestmark = [pytest.mark.slow, pytest.mark.envs]
 
 NOTEBOOK = (
-    ROOT / "chapters" / os.environ.get("COLAB_TEST_NOTEBOOK", "06_cardinality_experiments.ipynb")
+    ROOT
+    / "chapters"
+    / os.environ.get("COLAB_TEST_NOTEBOOK", "06_cardinality_experiments.ipynb")
 )
 DISTRIBUTION = "resnext-book-helpers"
 
@@ -44,7 +46,10 @@ def _colab_python() -> str:
 def _freeze(python: str) -> dict[str, str]:
     """Installed distributions of ``python`` as {normalised name: pip freeze line}."""
     lines = subprocess.run(
-        [python, "-m", "pip", "freeze", "--all"], check=True, capture_output=True, text=True
+        [python, "-m", "pip", "freeze", "--all"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     packages = {}
     for line in lines:
@@ -53,14 +58,24 @@ def _freeze(python: str) -> dict[str, str]:
     return packages
 
 
-def test_chapter_alone_on_colab_versions_installs_only_this_package(tmp_path, monkeypatch):
+def test_chapter_alone_on_colab_versions_installs_only_this_package(
+    tmp_path, monkeypatch
+):
     python = _colab_python()
-    subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False)
-    check = subprocess.run([python, "-c", "import helpers"], capture_output=True, cwd=tmp_path)
-    assert check.returncode != 0, "helpers must not be importable before the set-up cell runs"
+    subprocess.run(
+        [python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False
+    )
+    check = subprocess.run(
+        [python, "-c", "import helpers"], capture_output=True, cwd=tmp_path
+    )
+    assert check.returncode != 0, (
+        "helpers must not be importable before the set-up cell runs"
+    )
     before = _freeze(python)
     assert before.get("keras", "").startswith("keras==3.13"), before.get("keras")
-    assert before.get("ipywidgets", "").startswith("ipywidgets==7."), before.get("ipywidgets")
+    assert before.get("ipywidgets", "").startswith("ipywidgets==7."), before.get(
+        "ipywidgets"
+    )
 
     kernels = tmp_path / "jupyter" / "kernels" / "colab-like"
     kernels.mkdir(parents=True)
@@ -73,7 +88,9 @@ def test_chapter_alone_on_colab_versions_installs_only_this_package(tmp_path, mo
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("RESNEXT_HELPERS_SOURCE", str(ROOT))
     monkeypatch.setenv("RESNEXT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("RESNEXT_BOOK_BUILD", raising=False)  # a reader's kernel: live widgets
+    monkeypatch.delenv(
+        "RESNEXT_BOOK_BUILD", raising=False
+    )  # a reader's kernel: live widgets
     monkeypatch.delenv("PYTHONPATH", raising=False)
 
     alone = tmp_path / "alone"
@@ -81,20 +98,35 @@ def test_chapter_alone_on_colab_versions_installs_only_this_package(tmp_path, mo
     shutil.copy(NOTEBOOK, alone / NOTEBOOK.name)
     nb = nbformat.read(alone / NOTEBOOK.name, as_version=4)
     nb.cells.append(
-        nbformat.v4.new_code_cell("import helpers\nprint('HELPERS_AT', helpers.__file__)")
+        nbformat.v4.new_code_cell(
+            "import helpers\nprint('HELPERS_AT', helpers.__file__)"
+        )
     )
     client = NotebookClient(
-        nb, kernel_name="colab-like", timeout=600, resources={"metadata": {"path": str(alone)}}
+        nb,
+        kernel_name="colab-like",
+        timeout=600,
+        resources={"metadata": {"path": str(alone)}},
     )
     try:
         client.execute()  # raises CellExecutionError if any cell fails
         after = _freeze(python)
     finally:
-        subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False)
+        subprocess.run(
+            [python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False
+        )
 
     last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     installed_at = last.split("HELPERS_AT", 1)[-1].strip()
     assert "site-packages" in installed_at, f"helpers came from {installed_at!r}"
-    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    assert changed == {DISTRIBUTION}, {n: (before.get(n), after.get(n)) for n in changed}
-    assert sorted(p.name for p in alone.iterdir() if not p.name.startswith(".")) == [NOTEBOOK.name]
+    changed = {
+        name
+        for name in before.keys() | after.keys()
+        if before.get(name) != after.get(name)
+    }
+    assert changed == {DISTRIBUTION}, {
+        n: (before.get(n), after.get(n)) for n in changed
+    }
+    assert sorted(p.name for p in alone.iterdir() if not p.name.startswith(".")) == [
+        NOTEBOOK.name
+    ]

@@ -15,7 +15,9 @@ def test_block_params_is_the_closed_form_of_section_3_3():
     assert complexity.block_params(1, 64) == 256 * 64 + 9 * 64 * 64 + 64 * 256 == 69_632
     assert complexity.block_params(32, 4) == 32 * (256 * 4 + 9 * 16 + 4 * 256) == 70_144
     assert complexity.block_params(2, 8, channels=64) == 2 * (64 * 8 * 2 + 9 * 64)
-    assert complexity.block_multiply_adds(32, 4, height=56, width=56) == 70_144 * 56 * 56
+    assert (
+        complexity.block_multiply_adds(32, 4, height=56, width=56) == 70_144 * 56 * 56
+    )
     assert complexity.block_multiply_adds(1, 64, height=7, width=9) == 69_632 * 63
 
 
@@ -39,14 +41,20 @@ def test_bottleneck_width_for_is_the_nearest():
         gap = abs(complexity.block_params(cardinality, d, 128) - 50_000)
         for other in (d - 1, d + 1):
             if other >= 1:
-                assert gap <= abs(complexity.block_params(cardinality, other, 128) - 50_000)
-    assert complexity.bottleneck_width_for(1, channels=64) == 16  # default: the ResNet block
+                assert gap <= abs(
+                    complexity.block_params(cardinality, other, 128) - 50_000
+                )
+    assert (
+        complexity.bottleneck_width_for(1, channels=64) == 16
+    )  # default: the ResNet block
     assert complexity.bottleneck_width_for(1000, budget=10) == 1
 
 
 def _one_block(form, cardinality, bottleneck_width, channels=256, size=7):
     x = keras.Input((size, size, channels))
-    y = models.resnext_block(x, channels, cardinality, bottleneck_width, form=form, name="blk")
+    y = models.resnext_block(
+        x, channels, cardinality, bottleneck_width, form=form, name="blk"
+    )
     return keras.Model(x, y)
 
 
@@ -54,7 +62,9 @@ def _one_block(form, cardinality, bottleneck_width, channels=256, size=7):
 def test_count_of_a_built_block_matches_the_closed_form(form):
     result = complexity.count(_one_block(form, 8, 4, channels=64, size=5))
     assert result.params_without_bn == complexity.block_params(8, 4, channels=64)
-    assert result.multiply_adds == complexity.block_multiply_adds(8, 4, 64, height=5, width=5)
+    assert result.multiply_adds == complexity.block_multiply_adds(
+        8, 4, 64, height=5, width=5
+    )
 
 
 def test_count_of_layer_kinds():
@@ -76,7 +86,12 @@ def test_count_of_layer_kinds():
         assert rows[name]["multiply_adds"] == grouped_weights * 8 * 8
         assert rows[name]["output_shape"] == (8, 8, 32)
     assert rows["bn"]["params"] == 2 * 64 and rows["bn"]["multiply_adds"] == 0
-    assert rows["pool"]["params"] == rows["gap"]["params"] == rows["pool"]["multiply_adds"] == 0
+    assert (
+        rows["pool"]["params"]
+        == rows["gap"]["params"]
+        == rows["pool"]["multiply_adds"]
+        == 0
+    )
     assert rows["fc"]["params"] == 64 * 10 + 10 and rows["fc"]["multiply_adds"] == 640
     assert result.bn_params == 128 and result.non_trainable == 128
     assert result.params + result.non_trainable == model.count_params()
@@ -115,11 +130,19 @@ PAPER = [
 def test_paper_tables_1_and_7(build, params, multiply_adds):
     start = time.perf_counter()
     model = build()
-    assert time.perf_counter() - start < 30, "building a paper network must take seconds"
+    assert time.perf_counter() - start < 30, (
+        "building a paper network must take seconds"
+    )
     result = complexity.count(model)
-    assert abs(result.params_without_bn / 1e6 - params) <= 0.05, result.params_without_bn
+    assert abs(result.params_without_bn / 1e6 - params) <= 0.05, (
+        result.params_without_bn
+    )
     if multiply_adds is not None:
-        assert abs(result.multiply_adds / 1e9 - multiply_adds) <= 0.05, result.multiply_adds
-    if model.name == "resnet50":  # exact totals; torchvision's resnet50 has 25,557,032 too
+        assert abs(result.multiply_adds / 1e9 - multiply_adds) <= 0.05, (
+            result.multiply_adds
+        )
+    if (
+        model.name == "resnet50"
+    ):  # exact totals; torchvision's resnet50 has 25,557,032 too
         assert (result.params, result.params_without_bn) == (25_557_032, 25_503_912)
         assert result.multiply_adds == 4_089_184_256

@@ -66,7 +66,9 @@ def test_digits_splits_are_disjoint_and_use_all_images_by_default():
     assert len(np.unique(flat, axis=0)) >= total - 10
     # 8x8 upsampled: every 4x4 block is constant and the three channels are equal.
     img = ds.x_train[0]
-    np.testing.assert_array_equal(img[::4, ::4, 0].repeat(4, 0).repeat(4, 1), img[..., 0])
+    np.testing.assert_array_equal(
+        img[::4, ::4, 0].repeat(4, 0).repeat(4, 1), img[..., 0]
+    )
     np.testing.assert_array_equal(img[..., 0], img[..., 2])
 
 
@@ -99,8 +101,12 @@ def test_variation_knob_widens_the_spread_within_a_class():
         ds = data.load(n_train=400, n_val=10, n_test=10, noise=0.0, variation=variation)
         # Grey-level shape of each disc (class 0), normalised per image to remove colour.
         x = ds.x_train[ds.y_train == 0].mean(axis=3)
-        x = (x - x.mean(axis=(1, 2), keepdims=True)) / (x.std(axis=(1, 2), keepdims=True) + 1e-6)
-        return np.abs(x).mean(axis=0).std()  # low when every disc covers the same pixels
+        x = (x - x.mean(axis=(1, 2), keepdims=True)) / (
+            x.std(axis=(1, 2), keepdims=True) + 1e-6
+        )
+        return (
+            np.abs(x).mean(axis=0).std()
+        )  # low when every disc covers the same pixels
 
     assert spread(0.0) > spread(1.0) + 0.05
 
@@ -144,9 +150,13 @@ def test_classes_differ_more_between_than_within():
         ({"name": "cifar10", "n_train": 49_000, "n_val": 2000}, "n_train"),
     ],
 )
-def test_bad_arguments_raise_value_error_naming_the_parameter(kwargs, param, monkeypatch):
+def test_bad_arguments_raise_value_error_naming_the_parameter(
+    kwargs, param, monkeypatch
+):
     # cifar10 must fail on its arguments before it looks for the data or the network.
-    monkeypatch.setattr(data, "_cifar10", lambda config: pytest.fail("validated too late"))
+    monkeypatch.setattr(
+        data, "_cifar10", lambda config: pytest.fail("validated too late")
+    )
     with pytest.raises(ValueError, match=param) as info:
         data.load(**kwargs)
     value = next(iter(v for k, v in kwargs.items() if k == param), None)
@@ -177,7 +187,9 @@ def test_preview_grid_shows_every_class_with_its_name():
 
 def _no_cached_cifar(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(data, "_keras_dataset_dirs", lambda: [tmp_path / "keras" / "datasets"])
+    monkeypatch.setattr(
+        data, "_keras_dataset_dirs", lambda: [tmp_path / "keras" / "datasets"]
+    )
 
     def downloader():
         pytest.fail("the downloader must not be called offline")
@@ -226,8 +238,14 @@ def test_cifar10_uses_the_keras_cache_without_the_network(monkeypatch, tmp_path)
     )
     rng = np.random.default_rng(0)
     fake = (
-        (rng.integers(0, 256, (600, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, (600, 1))),
-        (rng.integers(0, 256, (100, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, (100, 1))),
+        (
+            rng.integers(0, 256, (600, 32, 32, 3), dtype=np.uint8),
+            rng.integers(0, 10, (600, 1)),
+        ),
+        (
+            rng.integers(0, 256, (100, 32, 32, 3), dtype=np.uint8),
+            rng.integers(0, 10, (100, 1)),
+        ),
     )
     import keras
 

@@ -36,7 +36,9 @@ def _loss_and_gradients(layer, x):
         tape.watch(x)
         y = layer(x)
         loss = tf.reduce_sum(tf.sin(y) * tf.range(y.shape[-1], dtype=y.dtype))
-    return [y.numpy()] + [g.numpy() for g in tape.gradient(loss, [x, *layer.trainable_weights])]
+    return [y.numpy()] + [
+        g.numpy() for g in tape.gradient(loss, [x, *layer.trainable_weights])
+    ]
 
 
 def _close(got, want, tol=1e-5):
@@ -45,12 +47,16 @@ def _close(got, want, tol=1e-5):
 
 
 @pytest.mark.parametrize("impl", EXACT)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"C{c[0]}-k{c[1]}-s{c[2]}-{c[3]}-b{c[4]}")
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: f"C{c[0]}-k{c[1]}-s{c[2]}-{c[3]}-b{c[4]}"
+)
 def test_impl_equals_keras_grouped_conv2d(impl, case):
     groups, kernel_size, strides, padding, use_bias = case
     if impl == "direct" and not grouped.direct_available():
         pytest.skip("TensorFlow here has no grouped-convolution gradients (no oneDNN)")
-    x = tf.constant(np.random.default_rng(0).normal(size=(2, 9, 9, 32)).astype("float32"))
+    x = tf.constant(
+        np.random.default_rng(0).normal(size=(2, 9, 9, 32)).astype("float32")
+    )
     reference = keras.layers.Conv2D(
         64, kernel_size, strides=strides, padding=padding, groups=groups, use_bias=use_bias,
         bias_initializer="random_normal",
@@ -60,11 +66,15 @@ def test_impl_equals_keras_grouped_conv2d(impl, case):
         impl=impl,
     )  # fmt: skip
     reference(x), ours(x)
-    assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in reference.weights]
+    assert [tuple(w.shape) for w in ours.weights] == [
+        tuple(w.shape) for w in reference.weights
+    ]
     ours.set_weights(reference.get_weights())
     assert ours.resolved_impl == impl
     want, got = _loss_and_gradients(reference, x), _loss_and_gradients(ours, x)
-    for what, g, w in zip(["output", "d/dx", "d/dkernel", "d/dbias"], got, want, strict=False):
+    for what, g, w in zip(
+        ["output", "d/dx", "d/dkernel", "d/dbias"], got, want, strict=False
+    ):
         assert g.shape == w.shape, what
         assert _close(g, w), f"{impl}: {what} differs by {np.max(np.abs(g - w))}"
     assert ours.compute_output_shape(x.shape) == tuple(got[0].shape)
@@ -112,7 +122,11 @@ def test_unknown_impl_is_a_value_error_naming_it(monkeypatch):
     ("kwargs", "channels", "message"),
     [
         ({"filters": 16, "groups": 3}, 12, r"groups=3 must divide filters=16"),
-        ({"filters": 16, "groups": 4}, 10, r"groups=4 must divide the input channels \(10\)"),
+        (
+            {"filters": 16, "groups": 4},
+            10,
+            r"groups=4 must divide the input channels \(10\)",
+        ),
         ({"filters": 0, "groups": 1}, 8, r"filters=0"),
         ({"filters": 8, "groups": -2}, 8, r"groups=-2"),
         ({"filters": 8, "groups": 2, "padding": "full"}, 8, r"padding='full'"),

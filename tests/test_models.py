@@ -44,7 +44,9 @@ FORM_CASES = [
 
 
 @pytest.mark.parametrize("form", ["a", "b"])
-@pytest.mark.parametrize("case", FORM_CASES, ids=lambda c: "preact{:d}-{}-{}-s{}".format(*c))
+@pytest.mark.parametrize(
+    "case", FORM_CASES, ids=lambda c: "preact{:d}-{}-{}-s{}".format(*c)
+)
 def test_three_forms_are_the_same_function(form, case):
     preact, in_channels, out_channels, stride = case
     kwargs = {
@@ -57,12 +59,18 @@ def test_three_forms_are_the_same_function(form, case):
     assert models.copy_block_weights(form_c, other) == len(
         [la for la in other.layers if la.weights]
     )
-    x = tf.constant(np.random.default_rng(1).normal(size=(3, 8, 8, in_channels)), tf.float32)
+    x = tf.constant(
+        np.random.default_rng(1).normal(size=(3, 8, 8, in_channels)), tf.float32
+    )
     for training in (False, True):
         y_c, dx_c, dw_c = _outputs_and_gradients(form_c, x, training)
         y_o, dx_o, dw_o = _outputs_and_gradients(other, x, training)
-        np.testing.assert_allclose(y_o, y_c, atol=1e-5, err_msg=f"outputs, training={training}")
-        np.testing.assert_allclose(dx_o, dx_c, atol=1e-5, err_msg=f"d/dx, training={training}")
+        np.testing.assert_allclose(
+            y_o, y_c, atol=1e-5, err_msg=f"outputs, training={training}"
+        )
+        np.testing.assert_allclose(
+            dx_o, dx_c, atol=1e-5, err_msg=f"d/dx, training={training}"
+        )
         # Weight gradients: put form (c)'s gradients in a form (c) model, map them with the
         # same slicing as the weights, and compare with form (a)/(b)'s own gradients.
         grads_c = _block_model(models.resnext_block, in_channels, form="c", **kwargs)
@@ -74,7 +82,9 @@ def test_three_forms_are_the_same_function(form, case):
         for w, g in zip(grads_o.trainable_weights, dw_o, strict=True):
             want = w.numpy()
             scale = max(1.0, float(np.max(np.abs(want))))
-            np.testing.assert_allclose(g, want, atol=1e-5 * scale, rtol=0, err_msg=w.path)
+            np.testing.assert_allclose(
+                g, want, atol=1e-5 * scale, rtol=0, err_msg=w.path
+            )
 
 
 def test_copy_between_whole_models_of_two_forms():
@@ -98,9 +108,13 @@ def test_forms_have_the_paper_parameter_count(cardinality, bottleneck_width):
         counts.append(complexity.count(model))
     assert len({c.params for c in counts}) == 1
     group_width = cardinality * bottleneck_width
-    for c in counts:  # BN: gamma and beta after conv1 and conv2 (C*d each) and after the sum
+    for c in (
+        counts
+    ):  # BN: gamma and beta after conv1 and conv2 (C*d each) and after the sum
         assert c.bn_params == 2 * (2 * group_width + 32)
-        assert c.params_without_bn == complexity.block_params(cardinality, bottleneck_width, 32)
+        assert c.params_without_bn == complexity.block_params(
+            cardinality, bottleneck_width, 32
+        )
 
 
 @pytest.mark.parametrize(
@@ -124,13 +138,29 @@ def test_zero_init_last_bn_starts_as_identity(block, kwargs):
 
 def test_post_activation_order():
     """Conv -> BN -> ReLU; the last BN is followed by the addition, then the ReLU."""
-    model = _block_model(models.bottleneck_block, out_channels=32, bottleneck_width=8, stride=2)
+    model = _block_model(
+        models.bottleneck_block, out_channels=32, bottleneck_width=8, stride=2
+    )
     types = {la.name: type(la).__name__ for la in model.layers}
-    expected = ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "conv3", "bn3", "add", "out"]
+    expected = [
+        "conv1",
+        "bn1",
+        "relu1",
+        "conv2",
+        "bn2",
+        "relu2",
+        "conv3",
+        "bn3",
+        "add",
+        "out",
+    ]
     names = [la.name[4:] for la in model.layers if la.name.startswith("blk_")]
     branch = [n for n in names if not n.startswith("proj")]
     assert branch == expected
-    assert types["blk_proj_conv"] == "Conv2D" and types["blk_proj_bn"] == "FusedBatchNormalization"
+    assert (
+        types["blk_proj_conv"] == "Conv2D"
+        and types["blk_proj_bn"] == "FusedBatchNormalization"
+    )
     assert model.get_layer("blk_proj_conv").strides == (2, 2)
     assert model.get_layer("blk_conv2").strides == (2, 2)  # the stride is on the 3x3
     assert all(not model.get_layer(f"blk_conv{i}").use_bias for i in (1, 2, 3))
@@ -140,12 +170,22 @@ def test_post_activation_order():
 def test_pre_activation_order():
     model = _block_model(models.basic_block, out_channels=16, preact=True)
     names = [la.name[4:] for la in model.layers if la.name.startswith("blk_")]
-    assert names == ["preact_bn", "preact_relu", "conv1", "bn1", "relu1", "conv2", "add"]
+    assert names == [
+        "preact_bn",
+        "preact_relu",
+        "conv1",
+        "bn1",
+        "relu1",
+        "conv2",
+        "add",
+    ]
     x = np.random.default_rng(3).normal(size=(2, 8, 8, 16)).astype("float32")
     assert np.min(model(x)) < 0  # no ReLU after the addition
 
 
-@pytest.mark.parametrize("shape", [(5, 6, 7, 8), (4, 8)], ids=["fused", "keras-fallback"])
+@pytest.mark.parametrize(
+    "shape", [(5, 6, 7, 8), (4, 8)], ids=["fused", "keras-fallback"]
+)
 def test_fused_batch_normalization_equals_keras(shape):
     rng = np.random.default_rng(5)
     x = tf.constant(rng.normal(loc=1.0, scale=3.0, size=shape), tf.float32)
@@ -162,10 +202,16 @@ def test_fused_batch_normalization_equals_keras(shape):
         )
         np.testing.assert_allclose(got[0], want[0], atol=1e-5)  # outputs
         np.testing.assert_allclose(got[1], want[1], atol=1e-5)  # d/dx
-        for g, w in zip(got[2], want[2], strict=True):  # d/dgamma, d/dbeta: sums of ~200
+        for g, w in zip(
+            got[2], want[2], strict=True
+        ):  # d/dgamma, d/dbeta: sums of ~200
             np.testing.assert_allclose(g, w, atol=1e-5 * max(1.0, np.max(np.abs(w))))
-        for a, b in zip(ours.non_trainable_weights, reference.non_trainable_weights, strict=True):
-            np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)  # moving statistics
+        for a, b in zip(
+            ours.non_trainable_weights, reference.non_trainable_weights, strict=True
+        ):
+            np.testing.assert_allclose(
+                a.numpy(), b.numpy(), atol=1e-6
+            )  # moving statistics
 
 
 def test_plain_block_has_no_shortcut():
@@ -177,10 +223,16 @@ def test_plain_block_has_no_shortcut():
 @pytest.mark.parametrize("block", models.block_kinds())
 @pytest.mark.parametrize("preact", [False, True])
 def test_build_model_every_block(block, preact):
-    model = models.build_model(block=block, stages=[1, 1, 1], preact=preact, bottleneck_width=4)
+    model = models.build_model(
+        block=block, stages=[1, 1, 1], preact=preact, bottleneck_width=4
+    )
     assert model.output_shape == (None, 10)
-    assert model.get_layer("stage3_block1_add" if block != "plain" else "stage3_block1_conv2")
-    final_map = [la for la in model.layers if la.name.startswith("stage3")][-1].output.shape
+    assert model.get_layer(
+        "stage3_block1_add" if block != "plain" else "stage3_block1_conv2"
+    )
+    final_map = [la for la in model.layers if la.name.startswith("stage3")][
+        -1
+    ].output.shape
     assert tuple(final_map) == (None, 8, 8, 256)
     probabilities = model(np.zeros((2, 32, 32, 3), "float32"))
     np.testing.assert_allclose(np.sum(probabilities, axis=1), 1.0, rtol=1e-5)
@@ -244,7 +296,9 @@ def test_bad_block_arguments_are_value_errors():
 
 
 def test_copy_block_weights_rejects_mismatched_models():
-    small = _block_model(models.resnext_block, out_channels=16, cardinality=2, bottleneck_width=2)
+    small = _block_model(
+        models.resnext_block, out_channels=16, cardinality=2, bottleneck_width=2
+    )
     other = _block_model(models.basic_block, out_channels=16)
     with pytest.raises(ValueError, match=r"blk_conv1"):
         models.copy_block_weights(small, other)

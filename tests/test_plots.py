@@ -24,7 +24,11 @@ def fake_run(cardinality: int = 4, seed: int = 0, epochs: int = 5) -> dict:
     loss = 2.0 * np.exp(-t / 3) + 0.1 * seed
     return {
         "config": {
-            "model": {"block": "resnext", "cardinality": cardinality, "bottleneck_width": 4},
+            "model": {
+                "block": "resnext",
+                "cardinality": cardinality,
+                "bottleneck_width": 4,
+            },
             "data": {"name": "synthetic"},
             "epochs": epochs,
             "seed": seed,
@@ -98,7 +102,11 @@ def test_training_curves_several_runs_labels_colours_and_legend():
     # Same colour for a configuration's two curves and as color_for gives it.
     assert ax.lines[0].get_color() == ax.lines[1].get_color() == plots.color_for("C=1")
     fig2 = plots.training_curves(runs, labels=["a", "b", "c"], metrics="loss")
-    assert [t.get_text() for t in fig2.axes[0].get_legend().get_texts()][:3] == ["a", "b", "c"]
+    assert [t.get_text() for t in fig2.axes[0].get_legend().get_texts()][:3] == [
+        "a",
+        "b",
+        "c",
+    ]
 
 
 def test_training_curves_rejects_bad_input():
@@ -116,7 +124,10 @@ def test_compare_draws_mean_and_band_per_group():
     ax = fig.axes[0]
     assert len(ax.lines) == 2
     assert len(ax.collections) == 2  # the +/- std bands
-    mean = np.mean([fake_run(1, s)["history"]["val_accuracy"] for s in range(3)], axis=0) * 100
+    mean = (
+        np.mean([fake_run(1, s)["history"]["val_accuracy"] for s in range(3)], axis=0)
+        * 100
+    )
     np.testing.assert_allclose(ax.lines[0].get_ydata(), mean)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "C=1 (3 seeds)",
@@ -140,7 +151,9 @@ def test_accuracy_vs_cardinality_log2_axis_means_and_seeds():
     # one errorbar line of 4 means, and 4 scatter groups of 3 seeds each (+ the legend proxy)
     means = ax.lines[0].get_ydata()
     assert len(means) == 4
-    expected = np.mean([fake_run(4, s)["history"]["val_accuracy"][-1] for s in range(3)]) * 100
+    expected = (
+        np.mean([fake_run(4, s)["history"]["val_accuracy"][-1] for s in range(3)]) * 100
+    )
     assert means[2] == pytest.approx(expected)
     dots = [c for c in ax.collections if len(c.get_offsets()) == 3]
     assert len(dots) == 4
@@ -180,7 +193,9 @@ def test_block_diagram_every_kind(kind):
     assert isinstance(fig, Figure)
     texts = texts_of(fig)
     assert any(t.startswith("convolution weights:") for t in texts)
-    assert any(t.endswith("-d in") for t in texts) and any(t.endswith("-d out") for t in texts)
+    assert any(t.endswith("-d in") for t in texts) and any(
+        t.endswith("-d out") for t in texts
+    )
     boxes = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyBboxPatch"]
     assert len(boxes) >= 2
     has_sum = any(type(p).__name__ == "Circle" for p in fig.axes[0].patches)
@@ -203,7 +218,9 @@ def test_block_diagram_labels_of_the_paper():
     texts = texts_of(plots.block_diagram("resnext_a"))
     assert texts.count("1×1, 256→4") == 4  # 3 paths, an ellipsis, the last path
     assert "…" in texts and "C = 32\npaths" in texts
-    texts = texts_of(plots.block_diagram("resnext_b", cardinality=2, bottleneck_width=40))
+    texts = texts_of(
+        plots.block_diagram("resnext_b", cardinality=2, bottleneck_width=40)
+    )
     assert texts.count("1×1, 256→40") == 2 and "…" not in texts
     assert "concatenate, 80 channels" in texts
     # Forms a, b and c have the same number of weights (70,144 for 32x4d, as in the paper).
@@ -227,7 +244,9 @@ def test_block_diagram_rejects_bad_input():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cin", "cout", "groups"), [(16, 16, 4), (8, 16, 2), (128, 128, 32)])
+@pytest.mark.parametrize(
+    ("cin", "cout", "groups"), [(16, 16, 4), (8, 16, 2), (128, 128, 32)]
+)
 def test_grouped_weight_is_block_diagonal(cin, cout, groups):
     fig = plots.grouped_weight(cin, cout, groups)
     image = fig.axes[0].images[0].get_array()

@@ -25,9 +25,14 @@ BARE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 
 
 def _run_cell(cwd: Path, python: str = BARE_PYTHON) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ["PATH"], "RESNEXT_HELPERS_SOURCE": str(cwd / "no-such-source")}
+    env = {
+        "PATH": os.environ["PATH"],
+        "RESNEXT_HELPERS_SOURCE": str(cwd / "no-such-source"),
+    }
     if python == sys.executable and "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]  # make test-colab imports the checkout
+        env["PYTHONPATH"] = os.environ[
+            "PYTHONPATH"
+        ]  # make test-colab imports the checkout
     return subprocess.run(
         [python, "-c", setup_cell.setup_source()],
         cwd=cwd,
@@ -47,10 +52,15 @@ def test_installed_package_is_accepted_without_pip(tmp_path):
 @pytest.mark.parametrize(
     "make",
     [
-        pytest.param(lambda d: (d / "helpers.py").write_text("x = 1\n"), id="helpers.py"),
+        pytest.param(
+            lambda d: (d / "helpers.py").write_text("x = 1\n"), id="helpers.py"
+        ),
         pytest.param(lambda d: (d / "helpers").mkdir(), id="empty-folder"),
         pytest.param(
-            lambda d: (d / "helpers").mkdir() or (d / "helpers" / "__init__.py").write_text(""),
+            lambda d: (
+                (d / "helpers").mkdir()
+                or (d / "helpers" / "__init__.py").write_text("")
+            ),
             id="other-package",
         ),
     ],

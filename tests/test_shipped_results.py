@@ -30,4 +30,6 @@ def test_smallest_shipped_run_reproduces(name):
         run["history"]["val_accuracy"][-1], abs=0.03
     )
     assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=0.03)
-    assert again["history"]["loss"][0] == pytest.approx(run["history"]["loss"][0], rel=0.1)
+    assert again["history"]["loss"][0] == pytest.approx(
+        run["history"]["loss"][0], rel=0.1
+    )

@@ -28,16 +28,21 @@ def test_notebook_committed_without_outputs(path):
     dirty = [
         i
         for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))
+        if cell.cell_type == "code"
+        and (cell.get("outputs") or cell.get("execution_count"))
     ]
-    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts (nbstripout)"
+    assert not dirty, (
+        f"{path.name}: cells {dirty} have outputs or execution counts (nbstripout)"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     # The first cell is the title, optionally preceded by its label line, e.g. `(ch-cardinality)=`.
-    lines = [ln for ln in nb.cells[0].source.splitlines() if not re.fullmatch(r"\(.+\)=", ln)]
+    lines = [
+        ln for ln in nb.cells[0].source.splitlines() if not re.fullmatch(r"\(.+\)=", ln)
+    ]
     assert nb.cells[0].cell_type == "markdown" and lines[0].startswith("# "), (
         f"{path.name}: the first cell must be the chapter title"
     )
@@ -48,19 +53,25 @@ def test_notebook_starts_with_the_setup_cell(path):
 
 
 def test_book_offers_colab_and_download():
-    assert re.search(r"launch_buttons:(.|\n)*colab_url: https://colab.research.google.com", CONFIG)
+    assert re.search(
+        r"launch_buttons:(.|\n)*colab_url: https://colab.research.google.com", CONFIG
+    )
     assert "use_download_button: true" in CONFIG
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_notebook_is_in_the_toc(path):
-    assert f"file: chapters/{path.stem}\n" in TOC, f"{path.name} is not listed in _toc.yml"
+    assert f"file: chapters/{path.stem}\n" in TOC, (
+        f"{path.name} is not listed in _toc.yml"
+    )
 
 
 def test_every_toc_entry_exists():
     for entry in re.findall(r"file:\s*(\S+)", TOC):
         candidates = [ROOT / f"{entry}{ext}" for ext in (".ipynb", ".md")]
-        assert any(c.exists() for c in candidates), f"_toc.yml lists missing file {entry}"
+        assert any(c.exists() for c in candidates), (
+            f"_toc.yml lists missing file {entry}"
+        )
 
 
 def test_build_is_strict_and_cached():

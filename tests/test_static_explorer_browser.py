@@ -25,7 +25,11 @@ def fake_run(cardinality: int, seed: int, epochs: int = 6) -> dict:
     accuracy = level * (1 - np.exp(-t / 2))
     loss = 2.0 * np.exp(-t / (2 + np.log2(cardinality))) + 0.05 * seed
     return {
-        "config": {"model": {"cardinality": cardinality}, "epochs": epochs, "seed": seed},
+        "config": {
+            "model": {"cardinality": cardinality},
+            "epochs": epochs,
+            "seed": seed,
+        },
         "history": {
             "loss": loss.tolist(),
             "val_loss": (loss + 0.1).tolist(),
@@ -41,9 +45,15 @@ def fake_run(cardinality: int, seed: int, epochs: int = 6) -> dict:
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory):
     runs = [fake_run(c, s) for c in (1, 2, 4, 8, 32) for s in (0, 1, 2)]
-    runs = [r for r in runs if (r["config"]["model"]["cardinality"], r["config"]["seed"]) != (8, 2)]
+    runs = [
+        r
+        for r in runs
+        if (r["config"]["model"]["cardinality"], r["config"]["seed"]) != (8, 2)
+    ]
     first = widgets.static_explorer(runs, title="first", initial={"cardinality": 4})
-    second = widgets.static_explorer(runs, sliders=("seed", "cardinality"), metrics=("loss",))
+    second = widgets.static_explorer(
+        runs, sliders=("seed", "cardinality"), metrics=("loss",)
+    )
     choice = widgets.static_choice(
         {c: plots.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}, label="C"
     )
@@ -73,7 +83,9 @@ def page(browser, page_file):
     context.route("**/*", only_files)
     pg = context.new_page()
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    pg.on(
+        "console", lambda m: m.type in ("error", "warning") and problems.append(m.text)
+    )
     pg.on(
         "request",
         lambda r: (
@@ -83,7 +95,8 @@ def page(browser, page_file):
     )
     pg.goto(path.as_uri(), wait_until="load")
     pg.wait_for_function(
-        "document.querySelectorAll('[data-rnx-root][data-rnx-ready]').length === 3", timeout=5000
+        "document.querySelectorAll('[data-rnx-root][data-rnx-ready]').length === 3",
+        timeout=5000,
     )
     yield pg
     context.close()
@@ -140,7 +153,10 @@ def test_missing_combination_shows_a_message(page, page_file):
     page.evaluate(MOVE, [first, 0, 3])  # C=8
     result = page.evaluate(MOVE, [first, 1, 2])  # seed 2: not precomputed
     assert result["after"] == ""
-    assert result["messageShown"] and "No precomputed run for C=8, seed=2" in result["message"]
+    assert (
+        result["messageShown"]
+        and "No precomputed run for C=8, seed=2" in result["message"]
+    )
     result = page.evaluate(MOVE, [first, 1, 1])
     assert result["after"] and not result["messageShown"]
 
@@ -161,7 +177,9 @@ def test_epochs_slider_truncates_and_context_curves_are_drawn(page, page_file):
         first,
     )
     assert page.evaluate(count, first)[0] == 2
-    assert "after epoch 2" in page.locator(f"#{first} [data-rnx=readout]").text_content()
+    assert (
+        "after epoch 2" in page.locator(f"#{first} [data-rnx=readout]").text_content()
+    )
 
 
 def test_choice_slider_swaps_panels(page, page_file):

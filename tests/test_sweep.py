@@ -10,7 +10,13 @@ import helpers
 from conftest import retrain
 from helpers import cache, complexity, data, sweep, training
 
-TINY = {"stem_width": 8, "width": 16, "cardinality": 2, "bottleneck_width": 2, "stages": [1]}
+TINY = {
+    "stem_width": 8,
+    "width": 16,
+    "cardinality": 2,
+    "bottleneck_width": 2,
+    "stages": [1],
+}
 TINY_DATA = {"n_train": 64, "n_val": 20, "n_test": 20}
 
 
@@ -37,17 +43,30 @@ def test_expand_grid_covers_the_product_with_the_last_key_fastest():
 
 
 def test_dict_values_set_several_model_keys_together():
-    shapes = [{"cardinality": 1, "bottleneck_width": 8}, {"cardinality": 4, "bottleneck_width": 2}]
+    shapes = [
+        {"cardinality": 1, "bottleneck_width": 8},
+        {"cardinality": 4, "bottleneck_width": 2},
+    ]
     points = sweep.expand_grid({"width": 32}, {"model": shapes})
-    assert [(m["cardinality"], m["bottleneck_width"]) for m, _, _ in points] == [(1, 8), (4, 2)]
+    assert [(m["cardinality"], m["bottleneck_width"]) for m, _, _ in points] == [
+        (1, 8),
+        (4, 2),
+    ]
     assert "model" not in points[0][0]
 
 
 def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypatch):
     runs = sweep.run_grid(
-        TINY, {"cardinality": [1, 2]}, seeds=[0, 1], data=TINY_DATA, epochs=1, progress=False
+        TINY,
+        {"cardinality": [1, 2]},
+        seeds=[0, 1],
+        data=TINY_DATA,
+        epochs=1,
+        progress=False,
     )
-    assert [(r["config"]["model"]["cardinality"], r["config"]["seed"]) for r in runs] == [
+    assert [
+        (r["config"]["model"]["cardinality"], r["config"]["seed"]) for r in runs
+    ] == [
         (1, 0),
         (1, 1),
         (2, 0),
@@ -56,9 +75,16 @@ def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypat
     assert all(r["config"]["data"]["n_train"] == 64 for r in runs)
     assert all(r["config"]["epochs"] == 1 for r in runs)
 
-    monkeypatch.setattr(training, "_fit", lambda *a, **k: pytest.fail("not read from cache"))
+    monkeypatch.setattr(
+        training, "_fit", lambda *a, **k: pytest.fail("not read from cache")
+    )
     again = sweep.run_grid(
-        TINY, {"cardinality": [1, 2]}, seeds=[0, 1], data=TINY_DATA, epochs=1, progress=False
+        TINY,
+        {"cardinality": [1, 2]},
+        seeds=[0, 1],
+        data=TINY_DATA,
+        epochs=1,
+        progress=False,
     )
     assert again == runs
 
@@ -78,7 +104,9 @@ def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypat
     ],
 )
 def test_bad_grids_raise_value_error_before_training(kwargs, param, monkeypatch):
-    monkeypatch.setattr(training, "_fit", lambda *a, **k: pytest.fail("validated too late"))
+    monkeypatch.setattr(
+        training, "_fit", lambda *a, **k: pytest.fail("validated too late")
+    )
     arguments = {"grid": {"cardinality": [1]}, "data": TINY_DATA, **kwargs}
     with pytest.raises(ValueError, match=param):
         sweep.run_grid(TINY, **arguments)
@@ -101,13 +129,18 @@ def test_the_cardinality_sweep_keeps_complexity_equal_and_includes_the_default()
     spec = sweep.SWEEPS["cardinality"]()
     shapes = spec.grid["model"]
     width = training.DEFAULT_MODEL["width"]
-    default = (training.DEFAULT_MODEL["cardinality"], training.DEFAULT_MODEL["bottleneck_width"])
+    default = (
+        training.DEFAULT_MODEL["cardinality"],
+        training.DEFAULT_MODEL["bottleneck_width"],
+    )
     assert default in [(s["cardinality"], s["bottleneck_width"]) for s in shapes]
     budget = complexity.block_params(*default, width)
     for s in shapes:
         params = complexity.block_params(s["cardinality"], s["bottleneck_width"], width)
         assert abs(params - budget) / budget < 0.2, s
-    assert [s["cardinality"] for s in shapes] == sorted({s["cardinality"] for s in shapes})
+    assert [s["cardinality"] for s in shapes] == sorted(
+        {s["cardinality"] for s in shapes}
+    )
     assert len(spec.seeds) >= 3
 
 
@@ -153,12 +186,14 @@ def test_every_registered_sweep_ships_complete_results():
         shipped = sweep.load_precomputed(name)
         spec = sweep.SWEEPS[name]()
         assert shipped["grid"] == json.loads(json.dumps(spec.grid))
-        assert len(shipped["runs"]) == len(sweep.expand_grid(spec.base_config, spec.grid)) * len(
-            spec.seeds
-        )
+        assert len(shipped["runs"]) == len(
+            sweep.expand_grid(spec.base_config, spec.grid)
+        ) * len(spec.seeds)
         for run in shipped["runs"]:
             assert set(run) >= {"config", "history", "test_accuracy", "params", "key"}
-            assert run["key"] == cache.run_key(run["config"], version=run["helpers_version"])
+            assert run["key"] == cache.run_key(
+                run["config"], version=run["helpers_version"]
+            )
 
 
 @pytest.mark.slow
@@ -167,7 +202,9 @@ def test_a_shipped_run_reproduces():
     shipped = sweep.load_precomputed("cardinality")
     default = training.model_config(training.DEFAULT_MODEL, data.load(n_train=10))
     [run] = [
-        r for r in shipped["runs"] if r["config"]["model"] == default and r["config"]["seed"] == 0
+        r
+        for r in shipped["runs"]
+        if r["config"]["model"] == default and r["config"]["seed"] == 0
     ]
     config = run["config"]
     # Trained once per pytest session (the session cache starts empty); test_training's default
@@ -180,4 +217,6 @@ def test_a_shipped_run_reproduces():
         run["history"]["val_accuracy"][-1], abs=0.03
     )
     assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=0.03)
-    assert again["history"]["loss"][0] == pytest.approx(run["history"]["loss"][0], rel=0.1)
+    assert again["history"]["loss"][0] == pytest.approx(
+        run["history"]["loss"][0], rel=0.1
+    )

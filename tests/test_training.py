@@ -15,7 +15,13 @@ import pytest
 import helpers
 from helpers import cache, data, models, training
 
-TINY = {"stem_width": 8, "width": 16, "cardinality": 2, "bottleneck_width": 2, "stages": [1, 1]}
+TINY = {
+    "stem_width": 8,
+    "width": 16,
+    "cardinality": 2,
+    "bottleneck_width": 2,
+    "stages": [1, 1],
+}
 RUN_KEYS = {"config", "history", "test_accuracy", "params", "helpers_version", "key"}
 HISTORY_KEYS = {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"}
 
@@ -35,7 +41,9 @@ def small_data():
 
 @pytest.fixture(scope="module")
 def tiny_run(small_data):
-    return training.train(TINY, small_data, epochs=2, seed=5, cache=False, progress=False)
+    return training.train(
+        TINY, small_data, epochs=2, seed=5, cache=False, progress=False
+    )
 
 
 def _numbers(run):
@@ -62,21 +70,32 @@ def test_a_run_has_the_contract_format(small_data, tiny_run):
     assert run["key"] == cache.run_key(config)
 
 
-def test_same_seed_gives_identical_numbers_and_another_seed_different(small_data, tiny_run):
+def test_same_seed_gives_identical_numbers_and_another_seed_different(
+    small_data, tiny_run
+):
     first = tiny_run
-    again = training.train(TINY, small_data, epochs=2, seed=5, cache=False, progress=False)
-    other = training.train(TINY, small_data, epochs=2, seed=6, cache=False, progress=False)
+    again = training.train(
+        TINY, small_data, epochs=2, seed=5, cache=False, progress=False
+    )
+    other = training.train(
+        TINY, small_data, epochs=2, seed=6, cache=False, progress=False
+    )
     assert _numbers(first) == _numbers(again)  # exactly equal, not approximately
     assert _numbers(first)[0] != _numbers(other)[0]
 
 
-def test_a_built_keras_model_is_trained_in_place_and_not_cached(small_data, session_cache):
+def test_a_built_keras_model_is_trained_in_place_and_not_cached(
+    small_data, session_cache
+):
     keras.utils.set_random_seed(0)
     model = models.build_model(**TINY)
     before = [w.copy() for w in model.get_weights()]
     files_before = set(session_cache.glob("*.json"))
     run = training.train(model, small_data, epochs=1, progress=False)
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(before, model.get_weights(), strict=True)
+    )
     assert set(session_cache.glob("*.json")) == files_before
     assert run["params"] == model.count_params()
     assert run["config"]["model"]["name"] == model.name
@@ -99,7 +118,9 @@ def test_a_config_run_is_read_from_the_cache_the_second_time(small_data, monkeyp
     again = training.train(TINY, small_data, epochs=1, seed=11, progress=False)
     assert again == first
     with pytest.raises(AssertionError, match="trained although"):
-        training.train(TINY, small_data, epochs=1, seed=12, progress=False)  # another key
+        training.train(
+            TINY, small_data, epochs=1, seed=12, progress=False
+        )  # another key
     with pytest.raises(AssertionError, match="trained although"):
         training.train(TINY, small_data, epochs=1, seed=11, cache=False, progress=False)
 
@@ -121,14 +142,25 @@ def test_a_config_run_is_read_from_the_cache_the_second_time(small_data, monkeyp
         ({"dataset": "synthetic"}, "dataset"),
     ],
 )
-def test_bad_arguments_raise_value_error_before_training(kwargs, param, small_data, monkeypatch):
-    monkeypatch.setattr(training, "_fit", lambda *a, **k: pytest.fail("validated too late"))
-    arguments = {"model_or_config": TINY, "dataset": small_data, "cache": False, **kwargs}
+def test_bad_arguments_raise_value_error_before_training(
+    kwargs, param, small_data, monkeypatch
+):
+    monkeypatch.setattr(
+        training, "_fit", lambda *a, **k: pytest.fail("validated too late")
+    )
+    arguments = {
+        "model_or_config": TINY,
+        "dataset": small_data,
+        "cache": False,
+        **kwargs,
+    }
     with pytest.raises(ValueError, match=param):
         training.train(**arguments)
 
 
-def test_book_build_prints_one_quiet_line_and_no_keras_bars(small_data, monkeypatch, capfd):
+def test_book_build_prints_one_quiet_line_and_no_keras_bars(
+    small_data, monkeypatch, capfd
+):
     monkeypatch.setenv("RESNEXT_BOOK_BUILD", "1")
     training.train(TINY, small_data, epochs=2, cache=False)
     out, err = capfd.readouterr()
@@ -198,10 +230,14 @@ def test_noise_control_stays_at_chance():
     # 1,000 validation images with balanced random labels: chance is 10% +/- 0.95% (1 sd).
     noise = data.load("noise", n_train=500, n_val=1000, n_test=100)
     run = training.train(training.DEFAULT_MODEL, noise, cache=False, progress=False)
-    assert 0.07 <= run["history"]["val_accuracy"][-1] <= 0.13, run["history"]["val_accuracy"]
+    assert 0.07 <= run["history"]["val_accuracy"][-1] <= 0.13, run["history"][
+        "val_accuracy"
+    ]
 
 
 @pytest.mark.slow
 def test_digits_reach_97_percent_test_accuracy():
-    run = training.train(training.DEFAULT_MODEL, data.load("digits"), cache=False, progress=False)
+    run = training.train(
+        training.DEFAULT_MODEL, data.load("digits"), cache=False, progress=False
+    )
     assert run["test_accuracy"] >= 0.97, run["history"]["val_accuracy"]

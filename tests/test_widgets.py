@@ -54,7 +54,9 @@ RUNS = [fake_run(c, s) for c in (1, 2, 4, 32) for s in (0, 1)]
 
 
 def embedded_data(html_text: str) -> dict:
-    match = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html_text, re.S)
+    match = re.search(
+        r'<script type="application/json"[^>]*>(.*?)</script>', html_text, re.S
+    )
     assert match, "no embedded JSON"
     return json.loads(match.group(1))
 
@@ -108,7 +110,9 @@ def test_two_explorers_have_unique_ids():
 
 def test_static_explorer_reads_top_level_and_data_settings():
     runs = [fake_run(4, s, epochs=e) for s in (0, 1) for e in (3, 5)]
-    data = widgets.static_explorer(runs, sliders=("epochs", "seed", "name"), metrics="loss").data
+    data = widgets.static_explorer(
+        runs, sliders=("epochs", "seed", "name"), metrics="loss"
+    ).data
     assert data["sliders"][0]["values"] == [3, 5]
     assert data["sliders"][1]["values"] == [0, 1]
     assert data["sliders"][2]["values"] == ["synthetic"]
@@ -116,7 +120,9 @@ def test_static_explorer_reads_top_level_and_data_settings():
 
 
 def test_static_explorer_duplicate_combination_names_the_difference():
-    with pytest.raises(ValueError, match=r"runs: two runs share cardinality=1.*differ in: seed"):
+    with pytest.raises(
+        ValueError, match=r"runs: two runs share cardinality=1.*differ in: seed"
+    ):
         widgets.static_explorer(RUNS, sliders=("cardinality",))
 
 
@@ -151,14 +157,18 @@ def test_static_explorer_rejects_bad_input(kwargs, match):
 def test_static_explorer_accepts_a_precomputed_file_and_non_finite_values():
     run = fake_run(8)
     run["history"]["val_loss"][2] = float("nan")
-    ex = widgets.static_explorer({"name": "x", "grid": {}, "runs": [run]}, sliders=("cardinality",))
+    ex = widgets.static_explorer(
+        {"name": "x", "grid": {}, "runs": [run]}, sliders=("cardinality",)
+    )
     data = embedded_data(ex.html)  # strict JSON: NaN became null
     assert data["runs"][0]["h"]["val_loss"][2] is None
 
 
 def test_static_choice_and_figure_to_svg():
     figures = {c: plots.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}
-    choice = widgets.static_choice(figures, label="cardinality C", captions={32: "grouped"})
+    choice = widgets.static_choice(
+        figures, label="cardinality C", captions={32: "grouped"}
+    )
     assert choice.labels == ["1", "32"]
     html_text = choice.html
     assert html_text.count('data-rnx="panel"') == 2
@@ -200,7 +210,9 @@ class FakeTrainer:
 
 def make_live(**kwargs):
     trainer = kwargs.pop("train_fn", None) or FakeTrainer()
-    explorer = widgets.live_explorer(train_fn=trainer, load_fn=lambda name: f"<{name}>", **kwargs)
+    explorer = widgets.live_explorer(
+        train_fn=trainer, load_fn=lambda name: f"<{name}>", **kwargs
+    )
     return explorer, trainer
 
 
@@ -217,7 +229,11 @@ def test_live_explorer_trains_and_redraws():
     explorer.train_button.click()
     assert len(trainer.calls) == 1
     call = trainer.calls[0]
-    assert call["cardinality"] == 8 and call["epochs"] == 3 and call["dataset"] == "<synthetic>"
+    assert (
+        call["cardinality"] == 8
+        and call["epochs"] == 3
+        and call["dataset"] == "<synthetic>"
+    )
     assert explorer.redraw_count == 1 and has_image(explorer)
     assert "Trained C=8" in explorer.message.value
     assert explorer.progress.value == explorer.progress.max == 3
@@ -247,7 +263,9 @@ def test_live_explorer_knows_given_runs():
 
 
 def test_live_explorer_offers_only_valid_cardinalities_and_equal_complexity():
-    explorer, _ = make_live(base_config={"width": 64, "cardinality": 4, "bottleneck_width": 4})
+    explorer, _ = make_live(
+        base_config={"width": 64, "cardinality": 4, "bottleneck_width": 4}
+    )
     card = explorer.controls["cardinality"]
     assert list(card.options) == [1, 2, 4, 8, 16, 32, 64]
     explorer.controls["equal_complexity"].value = True
@@ -272,7 +290,8 @@ def test_live_explorer_reports_failures_in_the_widget():
     explorer.controls["cardinality"].value = 8
     explorer.train_button.click()  # must not raise
     assert (
-        "failed" in explorer.message.value and "CIFAR-10 is not reachable" in explorer.message.value
+        "failed" in explorer.message.value
+        and "CIFAR-10 is not reachable" in explorer.message.value
     )
     assert explorer.redraw_count == 0 and not explorer.train_button.disabled
     bad, _ = make_live(train_fn=lambda config, dataset, epochs, seed: None)

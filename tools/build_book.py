@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXECUTED = re.compile(r"(?P<path>\S+\.ipynb): Executed notebook in (?P<seconds>[\d.]+) seconds")
+EXECUTED = re.compile(
+    r"(?P<path>\S+\.ipynb): Executed notebook in (?P<seconds>[\d.]+) seconds"
+)
 CACHED = re.compile(r"(?P<path>\S+\.ipynb): Using cached notebook")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -30,19 +32,31 @@ def toc_notebooks() -> list[str]:
 
 def main(flags: list[str]) -> int:
     start = time.perf_counter()
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", *flags, str(ROOT)]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        *flags,
+        str(ROOT),
+    ]
     print("$", " ".join(cmd), flush=True)
     executed: dict[str, float] = {}
     cached: list[str] = []
     with subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             sys.stdout.write(line)
             plain = ANSI.sub("", line)
             if m := EXECUTED.search(plain):
-                executed[str(Path(m["path"]).resolve().relative_to(ROOT))] = float(m["seconds"])
+                executed[str(Path(m["path"]).resolve().relative_to(ROOT))] = float(
+                    m["seconds"]
+                )
             elif m := CACHED.search(plain):
                 cached.append(str(Path(m["path"]).resolve().relative_to(ROOT)))
     elapsed = time.perf_counter() - start
@@ -58,8 +72,12 @@ def main(flags: list[str]) -> int:
         else:
             print(f"  unchanged             {nb}")
     if not executed:
-        print("  Nothing was re-executed: every notebook came from the cache or was unchanged.")
-    print(f"  {len(executed)} executed, {len(cached)} cache hits, {len(unchanged)} unchanged;")
+        print(
+            "  Nothing was re-executed: every notebook came from the cache or was unchanged."
+        )
+    print(
+        f"  {len(executed)} executed, {len(cached)} cache hits, {len(unchanged)} unchanged;"
+    )
     print(f"  build took {elapsed:.1f} s; exit code {proc.returncode}")
     out = ROOT / "_build" / "execution_times.json"
     if out.parent.exists():
@@ -69,7 +87,9 @@ def main(flags: list[str]) -> int:
         except (OSError, ValueError, KeyError, TypeError):
             times = {}
         times.update(executed)
-        out.write_text(json.dumps({"executed_seconds": times, "build_seconds": elapsed}, indent=1))
+        out.write_text(
+            json.dumps({"executed_seconds": times, "build_seconds": elapsed}, indent=1)
+        )
     return proc.returncode
 
 

@@ -21,9 +21,24 @@ PARTS = {
     "In practice": "#009E73",
 }
 CHAPTERS = [
-    ("1", "Skip connections", "why deep plain nets\nfail to train", "From ResNet to ResNeXt"),
-    ("2", "Residual blocks", "basic, bottleneck,\nResNet-50 counted", "From ResNet to ResNeXt"),
-    ("3", "Width vs depth", "wide ResNets at a\nfixed budget", "From ResNet to ResNeXt"),
+    (
+        "1",
+        "Skip connections",
+        "why deep plain nets\nfail to train",
+        "From ResNet to ResNeXt",
+    ),
+    (
+        "2",
+        "Residual blocks",
+        "basic, bottleneck,\nResNet-50 counted",
+        "From ResNet to ResNeXt",
+    ),
+    (
+        "3",
+        "Width vs depth",
+        "wide ResNets at a\nfixed budget",
+        "From ResNet to ResNeXt",
+    ),
     ("4", "Cardinality", "three equal forms,\nTable 2 rebuilt", "Cardinality"),
     ("5", "Building ResNeXt", "template rules,\nResNeXt-29 and -50", "Cardinality"),
     ("6", "Experiments", "cardinality sweep,\nthe explorer", "Cardinality"),

@@ -92,7 +92,9 @@ def setup_source() -> str:
 def update(path: Path) -> bool:
     """Make the first code cell of ``path`` the set-up cell; return True if the file changed."""
     nb = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_code_cell(setup_source(), metadata={"tags": [SETUP_TAG, "hide-input"]})
+    cell = nbformat.v4.new_code_cell(
+        setup_source(), metadata={"tags": [SETUP_TAG, "hide-input"]}
+    )
     codes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     if codes and SETUP_TAG in nb.cells[codes[0]].metadata.get("tags", []):
         if nb.cells[codes[0]].source == cell.source:
@@ -100,12 +102,16 @@ def update(path: Path) -> bool:
         nb.cells[codes[0]].source = cell.source
     else:
         # After the title cell (the first markdown cell), before everything else.
-        nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, cell)
+        nb.cells.insert(
+            1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, cell
+        )
     nbformat.write(nb, path)
     return True
 
 
 if __name__ == "__main__":
     changed = [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if update(p)]
-    print("\n".join(f"updated {p.relative_to(ROOT)}" for p in changed) or "all up to date")
+    print(
+        "\n".join(f"updated {p.relative_to(ROOT)}" for p in changed) or "all up to date"
+    )
     sys.exit(0)
