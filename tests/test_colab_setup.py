@@ -1,11 +1,11 @@
 """A chapter run the way a Colab reader runs it, on the library versions Colab has.
 
 `make test-colab` builds a venv from Colab's published package list
-(tests/envs/colab-2026-08.txt) and points RESNEXT_COLAB_PYTHON at it. This test copies chapter 6
+(tests/envs/colab-2026-08.txt) and points RESNEXT_COLAB_PYTHON at it. This test copies a chapter
 alone into an empty folder and runs it with a kernel on that Python: the set-up cell must
-install this package (from the checkout, through RESNEXT_HELPERS_SOURCE), every cell must run,
-including training and the live explorer on Colab's Keras and ipywidgets, and pip must have
-changed nothing in the environment except adding this package.
+install this package (from the checkout, through RESNEXT_HELPERS_SOURCE), every cell must
+run (training, the live explorer and `interact`, on Colab's Keras and ipywidgets), and pip
+must have changed nothing in the environment except adding this package.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.envs]
 
-NOTEBOOK = (
-    ROOT
-    / "chapters"
-    / os.environ.get("COLAB_TEST_NOTEBOOK", "06_cardinality_experiments.ipynb")
-)
+# Chapter 6 trains networks and builds the live explorer; chapter 4 has an `interact` cell.
+NOTEBOOKS = os.environ.get(
+    "COLAB_TEST_NOTEBOOKS", "06_cardinality_experiments.ipynb 04_cardinality.ipynb"
+).split()
 DISTRIBUTION = "resnext-book-helpers"
 
 
@@ -58,9 +57,11 @@ def _freeze(python: str) -> dict[str, str]:
     return packages
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_chapter_alone_on_colab_versions_installs_only_this_package(
-    tmp_path, monkeypatch
+    name, tmp_path, monkeypatch
 ):
+    notebook = ROOT / "chapters" / name
     python = _colab_python()
     subprocess.run(
         [python, "-m", "pip", "uninstall", "-y", "-q", DISTRIBUTION], check=False
@@ -95,8 +96,8 @@ def test_chapter_alone_on_colab_versions_installs_only_this_package(
 
     alone = tmp_path / "alone"
     alone.mkdir()
-    shutil.copy(NOTEBOOK, alone / NOTEBOOK.name)
-    nb = nbformat.read(alone / NOTEBOOK.name, as_version=4)
+    shutil.copy(notebook, alone / name)
+    nb = nbformat.read(alone / name, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
             "import helpers\nprint('HELPERS_AT', helpers.__file__)"
@@ -128,5 +129,5 @@ def test_chapter_alone_on_colab_versions_installs_only_this_package(
         n: (before.get(n), after.get(n)) for n in changed
     }
     assert sorted(p.name for p in alone.iterdir() if not p.name.startswith(".")) == [
-        NOTEBOOK.name
+        name
     ]
