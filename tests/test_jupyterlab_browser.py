@@ -261,6 +261,7 @@ def test_static_slider_answers_the_keyboard_and_keeps_the_active_cell(notebook):
     page.keyboard.press("ArrowDown")
     assert value.text_content() == "32"
     assert _active_cell(page) == cell, "the arrow keys moved JupyterLab's active cell"
+    page.screenshot(path=str(SHOTS / "jupyterlab__04_slider.png"))
 
 
 def test_live_slider_answers_the_keyboard(notebook):
@@ -278,6 +279,7 @@ def test_live_slider_answers_the_keyboard(notebook):
     start = readout.text_content().strip()
     handle = slider.locator(".noUi-handle").first
     handle.focus()
+    cell = _active_cell(page)
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "([el, v]) => el.textContent.trim() !== v",
@@ -291,3 +293,4 @@ def test_live_slider_answers_the_keyboard(notebook):
         timeout=60_000,
     )
     assert readout.text_content().strip() == str(int(start) + 1)
+    assert _active_cell(page) == cell, "the arrow key moved JupyterLab's active cell"
