@@ -18,7 +18,8 @@ export RESNEXT_BOOK_BUILD
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: all venv book test lint unit bench lab clean distclean format test-envs test-colab test-lowest
+.PHONY: all venv book test lint unit bench lab clean distclean format test-envs test-colab test-lowest \
+	axe-core
 
 all: book
 
@@ -86,8 +87,19 @@ test-envs: test-colab test-lowest
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# JupyterLab with working widgets and the book's MyST rendered (jupyterlab-myst, installed from
+# requirements.txt): admonitions, dropdown solutions, math, {ref} and {cite} roles.
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
+
+# axe-core, the accessibility checker the browser tests inject into every page, is vendored in
+# tests/vendor/axe-core so the tests run offline. This fetches the pinned version again from npm.
+AXE_VERSION := 4.14.1
+axe-core:
+	rm -rf .cache/axe-core && mkdir -p .cache/axe-core
+	cd .cache/axe-core && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp .cache/axe-core/package/axe.min.js .cache/axe-core/package/LICENSE tests/vendor/axe-core/
+	echo >> tests/vendor/axe-core/axe.min.js
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

@@ -193,3 +193,53 @@ def test_choice_slider_swaps_panels(page, page_file):
     )
     assert page.evaluate(visible) == [False, True]
     assert page.locator(f"#{choice} [data-rnx=value]").text_content() == "32"
+
+
+def test_every_key_moves_the_slider_and_stops_there(page, page_file):
+    """Arrows, Page Up/Down, Home and End move a slider, and the keys do not travel on to the
+    page (in JupyterLab they would also move the notebook's active cell)."""
+    _, first, _, _ = page_file
+    page.evaluate(
+        """() => { window.leaked = [];
+        document.addEventListener('keydown', e => window.leaked.push(e.key)); }"""
+    )
+    slider = page.locator(f"#{first} [data-rnx=slider]").first  # C: 1, 2, 4, 8, 32
+    value = page.locator(f"#{first} [data-rnx=value]").first
+    slider.focus()
+    seen = []
+    for key in ("Home", "ArrowRight", "ArrowUp", "End", "ArrowLeft", "ArrowDown"):
+        page.keyboard.press(key)
+        seen.append(value.text_content())
+    page.keyboard.press("PageDown")
+    seen.append(value.text_content())
+    page.keyboard.press("PageUp")
+    seen.append(value.text_content())
+    assert seen == ["1", "2", "4", "32", "8", "4", "2", "4"]
+    assert page.evaluate("window.leaked") == []
+    page.keyboard.press("Tab")  # other keys still reach the page
+    assert page.evaluate("window.leaked") == ["Tab"]
+
+
+def test_figures_in_explorers_have_a_text_alternative(page, page_file):
+    """Every SVG figure is an image with an accessible name: the charts name what they plot,
+    the panels of a choice slider carry the <title>/<desc> read off the matplotlib figure."""
+    *_, choice = page_file
+    names = page.evaluate(
+        """() => Array.from(document.querySelectorAll('svg[role=img]')).map(svg => {
+          const ids = (svg.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+          const text = ids.map(id => (document.getElementById(id) || {}).textContent || '');
+          return (svg.getAttribute('aria-label') || '') + text.join(' / ');
+        })"""
+    )
+    unnamed = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.rnx-root svg'))
+          .filter(s => s.getAttribute('role') !== 'img' && s.getAttribute('aria-hidden') !== 'true')
+          .length"""
+    )
+    assert unnamed == 0
+    assert len(names) >= 2 + 1 + 2 and all(n.strip() for n in names), names
+    panel = page.locator(f"#{choice} [data-rnx=panel] svg").first
+    title = panel.locator("title").first.text_content()
+    desc = panel.locator("desc").first.text_content()
+    assert title == "ResNeXt block (c): grouped convolution"  # the diagram's own title
+    assert "C=1" in desc and "256-d in" in desc  # and the labels it draws

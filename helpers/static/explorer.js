@@ -244,6 +244,7 @@
         update();
       });
     }
+    keyboard(root);
     update();
     root.rnx = { update: update, state: state, data: data };
     root.setAttribute("data-rnx-ready", "1");
@@ -268,9 +269,56 @@
       if (out) out.textContent = labels[i];
     }
     input.addEventListener("input", update);
+    keyboard(root);
     update();
     root.rnx = { update: update };
     root.setAttribute("data-rnx-ready", "1");
+  }
+
+  /* ---------------------------------------------------------------------------------------
+   * Keyboard: every slider answers the arrow keys, Page Up/Down, Home and End. The browser
+   * does this for a focused range input on its own, but inside JupyterLab the keys also reach
+   * the notebook, whose command mode moves the active cell on the arrows. So the slider
+   * handles them itself and stops them there.
+   * ------------------------------------------------------------------------------------- */
+
+  var KEY_STEPS = {
+    ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1,
+    Left: -1, Down: -1, Right: 1, Up: 1,
+  };
+
+  function keyTarget(input, key) {
+    var min = Number(input.min || 0), max = Number(input.max || 100);
+    var step = Number(input.step) || 1;
+    var value = Number(input.value);
+    var page = Math.max(step, Math.ceil((max - min) / step / 5) * step);
+    if (key === "Home") return min;
+    if (key === "End") return max;
+    if (key === "PageUp") return Math.min(max, value + page);
+    if (key === "PageDown") return Math.max(min, value - page);
+    if (Object.prototype.hasOwnProperty.call(KEY_STEPS, key)) {
+      return Math.min(max, Math.max(min, value + KEY_STEPS[key] * step));
+    }
+    return null;
+  }
+
+  function onSliderKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var input = event.currentTarget;
+    var target = keyTarget(input, event.key);
+    if (target === null) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (Number(input.value) === target) return;
+    input.value = String(target);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function keyboard(root) {
+    root.querySelectorAll('input[type="range"]').forEach(function (input) {
+      input.addEventListener("keydown", onSliderKey);
+    });
   }
 
   function safely(init) {
