@@ -3,7 +3,7 @@
 The ResNeXt paper compares networks "of the same complexity": the same number of parameters
 and the same number of FLOPs, where its "FLOPs" are multiply-adds. :func:`count` measures both
 for any Keras model; :func:`block_params`, :func:`block_multiply_adds` and
-:func:`bottleneck_width_for` are the closed forms of Section 3.3 behind Table 2.
+:func:`bottleneck_width_for` are the closed forms of Section 3.4 behind Table 2.
 
 How the counts are made (and how they relate to the paper's):
 
@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from helpers import checks
 
 __all__ = [
     "Count",
@@ -173,18 +175,6 @@ def _kind(layer: Any) -> str:
     return name.lower()
 
 
-def _flatten(model: Any) -> list[Any]:
-    import keras
-
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found.extend(_flatten(layer))
-        else:
-            found.append(layer)
-    return found
-
-
 def _output_shape(layer: Any) -> tuple[int | None, ...] | None:
     try:
         return tuple(layer.output.shape[1:])
@@ -208,8 +198,10 @@ def count(model: Any) -> Count:
     >>> [r["name"] for r in result.rows if r["kind"] == "conv"]
     ['stem_conv', 'stage1_block1_conv1', 'stage1_block1_conv2']
     """
+    from helpers.models import all_layers
+
     result = Count()
-    for layer in _flatten(model):
+    for layer in all_layers(model):
         kind = _kind(layer)
         params = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
         frozen = sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights)
@@ -247,15 +239,7 @@ def count(model: Any) -> Count:
     return result
 
 
-# --- the closed forms of Section 3.3 ----------------------------------------------------------
-def _positive_int(parameter: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(
-            f"{parameter} must be a positive integer, got {parameter}={value!r}"
-        )
-    return int(value)
-
-
+# --- the closed forms of Section 3.4 ----------------------------------------------------------
 def block_params(cardinality: int, bottleneck_width: int, channels: int = 256) -> int:
     """Weights of a ResNeXt block's three convolutions, the paper's ``C*(256d + 9d^2 + 256d)``.
 
@@ -275,9 +259,9 @@ def block_params(cardinality: int, bottleneck_width: int, channels: int = 256) -
     >>> block_params(1, 64)  # the ResNet bottleneck block
     69632
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    channels = _positive_int("channels", channels)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    channels = checks.positive_int("channels", channels)
     d = bottleneck_width
     return cardinality * (channels * d + 9 * d * d + d * channels)
 
@@ -297,8 +281,8 @@ def block_multiply_adds(
     >>> block_multiply_adds(32, 4) / 1e6
     219.971584
     """
-    height = _positive_int("height", height)
-    width = _positive_int("width", width)
+    height = checks.positive_int("height", height)
+    width = checks.positive_int("width", width)
     return block_params(cardinality, bottleneck_width, channels) * height * width
 
 
@@ -323,8 +307,8 @@ def bottleneck_width_for(
     >>> [bottleneck_width_for(c) for c in (1, 2, 4, 8, 32)]  # Table 2 of the paper
     [64, 40, 24, 14, 4]
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    channels = _positive_int("channels", channels)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    channels = checks.positive_int("channels", channels)
     if budget is None:
         budget = block_params(1, max(channels // 4, 1), channels)
     if isinstance(budget, bool) or not isinstance(budget, int | float | np.number):
@@ -377,8 +361,10 @@ _PATH_CONV = re.compile(r"^path(?P<index>\d+)_conv(?P<number>[123])$")
 
 def _blocks_of(model: Any) -> dict[str, Any]:
     """Layers grouped by part: ``"stem"``, ``"stageS_blockB"`` (in order), ``"head"``."""
+    from helpers.models import all_layers
+
     parts: dict[str, list[Any]] = {"stem": []}
-    for layer in _flatten(model):
+    for layer in all_layers(model):
         match = _BLOCK_LAYER.match(layer.name)
         if match:
             parts.setdefault(f"{match['stage']}_{match['block']}", []).append(layer)
@@ -737,7 +723,7 @@ def conv_arithmetic_intensity(
         ("height", height), ("width", width), ("batch", batch), ("kernel_size", kernel_size),
         ("bytes_per_value", bytes_per_value),
     ):  # fmt: skip
-        _positive_int(name, value)
+        checks.positive_int(name, value)
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"

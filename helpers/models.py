@@ -45,6 +45,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from helpers import checks, defaults
 from helpers.grouped import IMPLS, GroupedConv2D
 
 __all__ = [
@@ -75,21 +76,7 @@ BLOCK_KINDS: tuple[str, ...] = ("plain", "basic", "bottleneck", "resnext")
 FORMS: tuple[str, ...] = ("a", "b", "c")
 
 #: The model config: the keyword arguments of :func:`build_model` and their defaults.
-DEFAULT_CONFIG: dict[str, Any] = {
-    "block": "resnext",
-    "stages": [1, 1, 1],
-    "stem_width": 16,
-    "width": 64,
-    "cardinality": 4,
-    "bottleneck_width": 4,
-    "num_classes": 10,
-    "input_shape": [32, 32, 3],
-    "preact": False,
-    "grouped_impl": "auto",
-    "form": "c",
-    "zero_init_last_bn": False,
-    "seed": None,
-}
+DEFAULT_CONFIG: dict[str, Any] = defaults.MODEL
 
 # BN momentum 0.9 as in the paper's Torch code (Keras' default 0.99 adapts too slowly for the
 # book's short runs); epsilon 1.001e-5 as in keras.applications' ResNets, the smallest value
@@ -171,38 +158,6 @@ def block_kinds() -> tuple[str, ...]:
 
 
 # --- validation -------------------------------------------------------------------------------
-def _positive_int(parameter: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(
-            f"{parameter} must be a positive integer, got {parameter}={value!r}"
-        )
-    return int(value)
-
-
-def _choice(parameter: str, value: Any, choices: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{parameter}={value!r} is not one of {tuple(choices)}")
-    return value
-
-
-def _flag(parameter: str, value: Any) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(
-            f"{parameter} must be True or False, got {parameter}={value!r}"
-        )
-    return bool(value)
-
-
-def _seed(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ValueError(
-            f"seed must be None or a non-negative integer, got seed={value!r}"
-        )
-    return int(value)
-
-
 def _block_name(name: str | None, kind: str) -> str:
     if name is None:
         return f"{kind}{keras.backend.get_uid(kind)}"
@@ -274,10 +229,10 @@ def _relu(x: Any, name: str) -> Any:
 def _check_block(
     x: Any, out_channels: Any, stride: Any, preact: Any, zero_init_last_bn: Any
 ) -> tuple[int, int, bool, bool]:
-    out_channels = _positive_int("out_channels", out_channels)
-    stride = _positive_int("stride", stride)
-    preact = _flag("preact", preact)
-    zero_init_last_bn = _flag("zero_init_last_bn", zero_init_last_bn)
+    out_channels = checks.positive_int("out_channels", out_channels)
+    stride = checks.positive_int("stride", stride)
+    preact = checks.flag("preact", preact)
+    zero_init_last_bn = checks.flag("zero_init_last_bn", zero_init_last_bn)
     if preact and zero_init_last_bn:
         raise ValueError(
             "zero_init_last_bn=True needs preact=False: a pre-activation block ends with a "
@@ -402,7 +357,7 @@ def plain_block(
     out_channels, stride, preact, zero_init_last_bn = _check_block(
         x, out_channels, stride, preact, zero_init_last_bn
     )
-    name, seed = _block_name(name, "plain"), _seed(seed)
+    name, seed = _block_name(name, "plain"), checks.seed("seed", seed, allow_none=True)
     y = _enter(x, preact, name)
     y = _conv_bn(
         y, out_channels, 3, 1, name, last=False, preact=preact, stride=stride, seed=seed
@@ -439,7 +394,7 @@ def basic_block(
     out_channels, stride, preact, zero_init_last_bn = _check_block(
         x, out_channels, stride, preact, zero_init_last_bn
     )
-    name, seed = _block_name(name, "basic"), _seed(seed)
+    name, seed = _block_name(name, "basic"), checks.seed("seed", seed, allow_none=True)
     entered = _enter(x, preact, name)
     y = _conv_bn(
         entered,
@@ -490,8 +445,11 @@ def bottleneck_block(
     out_channels, stride, preact, zero_init_last_bn = _check_block(
         x, out_channels, stride, preact, zero_init_last_bn
     )
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    name, seed = _block_name(name, "bottleneck"), _seed(seed)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    name, seed = (
+        _block_name(name, "bottleneck"),
+        checks.seed("seed", seed, allow_none=True),
+    )
     entered = _enter(x, preact, name)
     common = {"preact": preact, "seed": seed}
     y = _conv_bn(entered, bottleneck_width, 1, 1, name, last=False, **common)
@@ -556,11 +514,14 @@ def resnext_block(
     out_channels, stride, preact, zero_init_last_bn = _check_block(
         x, out_channels, stride, preact, zero_init_last_bn
     )
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    form = _choice("form", form, FORMS)
-    grouped_impl = _choice("grouped_impl", grouped_impl, IMPLS)
-    name, seed = _block_name(name, "resnext"), _seed(seed)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    form = checks.choice("form", form, FORMS)
+    grouped_impl = checks.choice("grouped_impl", grouped_impl, IMPLS)
+    name, seed = (
+        _block_name(name, "resnext"),
+        checks.seed("seed", seed, allow_none=True),
+    )
     group_width = cardinality * bottleneck_width
     entered = _enter(x, preact, name)
     common = {"preact": preact, "seed": seed}
@@ -641,9 +602,9 @@ def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
     >>> copy_block_weights(one_block("c"), one_block("a"))  # 4 paths x 5 layers + bn3
     21
     """
-    by_name = {layer.name: layer for layer in _all_layers(source)}
+    by_name = {layer.name: layer for layer in all_layers(source)}
     copied = 0
-    for layer in _all_layers(target):
+    for layer in all_layers(target):
         if not layer.weights:
             continue
         src = by_name.get(layer.name)
@@ -678,14 +639,23 @@ def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
     return copied
 
 
-def _all_layers(model: keras.Model) -> list[keras.layers.Layer]:
+def all_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The layers of a model, those of nested models (blocks built as models) included."""
     found = []
     for layer in model.layers:
         if isinstance(layer, keras.Model):
-            found.extend(_all_layers(layer))
+            found.extend(all_layers(layer))
         else:
             found.append(layer)
     return found
+
+
+def from_logits(model: keras.Model) -> bool:
+    """False when the model ends in a softmax (it outputs probabilities), True for logits."""
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    name = getattr(activation, "__name__", "") if activation is not None else ""
+    return not (last.__class__.__name__ == "Softmax" or name == "softmax")
 
 
 # --- networks ---------------------------------------------------------------------------------
@@ -800,7 +770,7 @@ def build_model(
     >>> model.output_shape
     (None, 10)
     """
-    block = _choice("block", block, BLOCK_KINDS)
+    block = checks.choice("block", block, BLOCK_KINDS)
     if (
         isinstance(stages, str | bytes)
         or not isinstance(stages, Sequence)
@@ -809,12 +779,14 @@ def build_model(
         raise ValueError(
             f"stages must be a non-empty list of block counts, got {stages!r}"
         )
-    stages = [_positive_int(f"stages[{i}]", count) for i, count in enumerate(stages)]
-    stem_width = _positive_int("stem_width", stem_width)
-    width = _positive_int("width", width)
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    num_classes = _positive_int("num_classes", num_classes)
+    stages = [
+        checks.positive_int(f"stages[{i}]", count) for i, count in enumerate(stages)
+    ]
+    stem_width = checks.positive_int("stem_width", stem_width)
+    width = checks.positive_int("width", width)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    num_classes = checks.positive_int("num_classes", num_classes)
     if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
         raise ValueError(
             f"input_shape must be (height, width, channels), got {input_shape!r}"
@@ -824,18 +796,18 @@ def build_model(
             f"input_shape must be (height, width, channels), got {input_shape!r}"
         )
     input_shape = [
-        _positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
+        checks.positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
     ]
-    preact = _flag("preact", preact)
-    grouped_impl = _choice("grouped_impl", grouped_impl, IMPLS)
-    form = _choice("form", form, FORMS)
-    zero_init_last_bn = _flag("zero_init_last_bn", zero_init_last_bn)
+    preact = checks.flag("preact", preact)
+    grouped_impl = checks.choice("grouped_impl", grouped_impl, IMPLS)
+    form = checks.choice("form", form, FORMS)
+    zero_init_last_bn = checks.flag("zero_init_last_bn", zero_init_last_bn)
     if preact and zero_init_last_bn:
         raise ValueError(
             "zero_init_last_bn=True needs preact=False: a pre-activation block ends with a "
             "convolution, not a BN"
         )
-    seed = _seed(seed)
+    seed = checks.seed("seed", seed, allow_none=True)
 
     inputs = keras.Input(tuple(input_shape), name="images")
     x = _conv(inputs, stem_width, 3, "stem_conv", seed=seed)
@@ -876,12 +848,12 @@ def resnext29(
     >>> round(complexity.count(resnext29(8, 64)).params / 1e6, 1)
     34.4
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    num_classes = _positive_int("num_classes", num_classes)
-    form = _choice("form", form, FORMS)
-    grouped_impl = _choice("grouped_impl", grouped_impl, IMPLS)
-    seed = _seed(seed)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    num_classes = checks.positive_int("num_classes", num_classes)
+    form = checks.choice("form", form, FORMS)
+    grouped_impl = checks.choice("grouped_impl", grouped_impl, IMPLS)
+    seed = checks.seed("seed", seed, allow_none=True)
     inputs = keras.Input((32, 32, 3), name="images")
     x = _relu(_bn(_conv(inputs, 64, 3, "stem_conv", seed=seed), "stem_bn"), "stem_relu")
     x = _stack(
@@ -907,10 +879,10 @@ def _imagenet50(
 ) -> keras.Model:
     """The 50-layer ImageNet architecture of Table 1: a 7x7/2 stem and a 3x3/2 max pool, then
     stages of 3, 4, 6, 3 bottleneck blocks with 256 to 2048 output channels, for 224x224."""
-    num_classes = _positive_int("num_classes", num_classes)
-    form = _choice("form", form, FORMS)
-    grouped_impl = _choice("grouped_impl", grouped_impl, IMPLS)
-    seed = _seed(seed)
+    num_classes = checks.positive_int("num_classes", num_classes)
+    form = checks.choice("form", form, FORMS)
+    grouped_impl = checks.choice("grouped_impl", grouped_impl, IMPLS)
+    seed = checks.seed("seed", seed, allow_none=True)
     inputs = keras.Input((224, 224, 3), name="images")
     x = _conv(inputs, 64, 7, "stem_conv", stride=2, seed=seed)
     x = _relu(_bn(x, "stem_bn"), "stem_relu")
@@ -952,8 +924,8 @@ def resnext50(
     >>> model.name  # doctest: +SKIP
     'resnext50_2x40d'
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
     name = f"resnext50_{cardinality}x{bottleneck_width}d"
     return _imagenet50(
         "resnext",
@@ -1021,13 +993,13 @@ def naive_parallel_block(
     >>> tuple(y.shape)
     (None, 8, 8, 4)
     """
-    branches = _positive_int("branches", branches)
-    filters = _positive_int("filters", filters)
+    branches = checks.positive_int("branches", branches)
+    filters = checks.positive_int("filters", filters)
     if len(x.shape) != 4 or x.shape[-1] is None:
         raise ValueError(
             f"x must be a 4-D channels-last tensor, got shape {tuple(x.shape)}"
         )
-    name, seed = _block_name(name, "naive"), _seed(seed)
+    name, seed = _block_name(name, "naive"), checks.seed("seed", seed, allow_none=True)
 
     def conv(
         tensor: Any, kernel_size: int, layer_name: str, activation: str | None
@@ -1077,10 +1049,10 @@ def toy_online_model(
     >>> model.output_shape, model.name
     ((None, 10), 'toy_online_2x8')
     """
-    branches = _positive_int("branches", branches)
-    filters = _positive_int("filters", filters)
-    stem = _flag("stem", stem)
-    num_classes = _positive_int("num_classes", num_classes)
+    branches = checks.positive_int("branches", branches)
+    filters = checks.positive_int("filters", filters)
+    stem = checks.flag("stem", stem)
+    num_classes = checks.positive_int("num_classes", num_classes)
     if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
         raise ValueError(
             f"input_shape must be (height, width, channels), got {input_shape!r}"
@@ -1090,9 +1062,9 @@ def toy_online_model(
             f"input_shape must be (height, width, channels), got {input_shape!r}"
         )
     input_shape = [
-        _positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
+        checks.positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
     ]
-    seed = _seed(seed)
+    seed = checks.seed("seed", seed, allow_none=True)
     inputs = keras.Input(tuple(input_shape), name="images")
     x = inputs
     if stem:

@@ -8,6 +8,7 @@ explorers instead of live widgets) asks :func:`in_book_build`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 BUILD_ENV_VAR = "RESNEXT_BOOK_BUILD"
@@ -47,3 +48,28 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
         return value
     _myst_glue(name, value, display=display)
     return value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def glue_all(values: Mapping[str, Any], show: bool = True) -> dict[str, Any]:
+    """:func:`glue` every ``{name: value}`` and, with ``show``, print them as a compact table.
+
+    The table is for readers where ``{glue:text}`` cannot render (Colab, a plain Jupyter): they
+    still see each number the prose quotes, next to where it is quoted.
+
+    Examples
+    --------
+    >>> glued = glue_all({"ch0_mean": 97.25, "ch0_seeds": 3})
+    ch0_mean   97.25
+    ch0_seeds  3
+    """
+    glued = {name: glue(name, value) for name, value in values.items()}
+    if show and glued:
+        width = max(len(name) for name in glued)
+        print("\n".join(f"{n:<{width}}  {_shown(v)}" for n, v in glued.items()))
+    return glued

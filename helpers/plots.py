@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,6 +40,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+
+from helpers import runs as records
 
 __all__ = [
     "OKABE_ITO",
@@ -52,13 +54,10 @@ __all__ = [
     "block_diagram_with_table",
     "color_for",
     "compare",
-    "config_value",
     "grouped_weight",
     "layer_profile",
-    "metric_label",
     "predictions",
     "reset_colors",
-    "run_label",
     "style",
     "training_curves",
     "use_style",
@@ -161,180 +160,6 @@ def _new_figure(width: float, height: float, **subplot_kw: Any) -> tuple[Figure,
     return fig, axes
 
 
-# --------------------------------------------------------------------------------------------
-# Reading runs
-# --------------------------------------------------------------------------------------------
-
-#: Short names for config keys in labels ("C=4" rather than "cardinality=4").
-SHORT_NAMES: dict[str, str] = {
-    "cardinality": "C",
-    "bottleneck_width": "d",
-}
-
-#: Axis labels of config keys.
-KEY_LABELS: dict[str, str] = {
-    "cardinality": "cardinality C (number of paths)",
-    "bottleneck_width": "bottleneck width d (channels per path)",
-    "width": "block width (channels)",
-    "seed": "seed",
-    "epochs": "epochs",
-    "stages": "blocks per stage",
-}
-
-_MISSING = object()
-
-
-def config_value(run: Mapping[str, Any], key: str, default: Any = _MISSING) -> Any:
-    """A setting of a run: ``run["config"]["model"][key]``, else ``run["config"][key]``, else
-    ``run["config"]["data"][key]``. A ``None`` in the model or data config means "not set
-    there" and is passed over: a run's model config has ``"seed": None`` (the weights are
-    seeded from the run's ``seed``).
-
-    Raises ``KeyError`` when the run has no such setting and no ``default`` is given.
-
-    Examples
-    --------
-    >>> run = {"config": {"model": {"cardinality": 8}, "seed": 1}}
-    >>> config_value(run, "cardinality"), config_value(run, "seed")
-    (8, 1)
-    """
-    config = run.get("config", {}) if isinstance(run, Mapping) else {}
-    for place in (config.get("model", {}), config, config.get("data", {})):
-        if isinstance(place, Mapping) and key in place and key not in ("model", "data"):
-            if place[key] is None and place is not config:
-                continue  # unset here (e.g. the model's weight seed): look further
-            return place[key]
-    if default is _MISSING:
-        raise KeyError(key)
-    return default
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_format_value(v) for v in value) + "]"
-    return str(value)
-
-
-def run_label(run: Mapping[str, Any], keys: Sequence[str]) -> str:
-    """A short label of a run from some of its settings, e.g. ``"C=4, d=24"``.
-
-    Examples
-    --------
-    >>> run_label({"config": {"model": {"cardinality": 4, "bottleneck_width": 24}}},
-    ...           ["cardinality", "bottleneck_width"])
-    'C=4, d=24'
-    """
-    parts = []
-    for key in keys:
-        value = config_value(run, key, None)
-        parts.append(f"{SHORT_NAMES.get(key, key)}={_format_value(value)}")
-    return ", ".join(parts)
-
-
-def _flatten_config(run: Mapping[str, Any]) -> dict[str, Any]:
-    config = run.get("config", {}) or {}
-    flat: dict[str, Any] = {}
-    for key, value in config.items():
-        if key not in ("model", "data"):
-            flat[key] = value
-    for key, value in (config.get("data", {}) or {}).items():
-        flat.setdefault(key, value)
-    for key, value in (config.get("model", {}) or {}).items():
-        flat[key] = value
-    return flat
-
-
-def _varying_keys(runs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Config keys whose values differ between runs (model keys first), for default labels."""
-    flats = [_flatten_config(r) for r in runs]
-    keys: list[str] = []
-    for flat in flats:
-        for key in flat:
-            if key not in keys:
-                keys.append(key)
-    varying = [
-        k
-        for k in keys
-        if len({repr(f.get(k)) for f in flats}) > 1 and k not in ("key", "name")
-    ]
-    preferred = ["block", "cardinality", "bottleneck_width", "width", "stages", "seed"]
-    return sorted(
-        varying, key=lambda k: (preferred.index(k) if k in preferred else 99, k)
-    )
-
-
-def _check_run(run: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(run, Mapping) or not isinstance(run.get("history"), Mapping):
-        raise ValueError(
-            f"{where}: expected a run dict with a 'history' mapping, got {run!r:.80}"
-        )
-    return run
-
-
-def _as_runs(runs_or_run: Any, name: str) -> list[Mapping[str, Any]]:
-    if isinstance(runs_or_run, Mapping):
-        if "runs" in runs_or_run and "history" not in runs_or_run:  # a precomputed file
-            runs_or_run = runs_or_run["runs"]
-        else:
-            runs_or_run = [runs_or_run]
-    runs = list(runs_or_run) if isinstance(runs_or_run, Iterable) else None
-    if not runs:
-        raise ValueError(f"{name}: expected at least one run, got {runs_or_run!r:.80}")
-    return [_check_run(r, name) for r in runs]
-
-
-def _is_accuracy(metric: str) -> bool:
-    return "acc" in metric
-
-
-def metric_label(metric: str) -> str:
-    """The axis label of a history metric, with its unit.
-
-    Examples
-    --------
-    >>> metric_label("val_accuracy")
-    'validation accuracy (%)'
-    """
-    base = metric.removeprefix("val_")
-    split = "validation " if metric.startswith("val_") else ""
-    if metric == "test_accuracy":
-        return "test accuracy (%)"
-    if _is_accuracy(base):
-        return f"{split}accuracy (%)"
-    if base == "loss":
-        return f"{split}loss (cross-entropy, nats)"
-    if base == "seconds":
-        return "time per epoch (s)"
-    return f"{split}{base.replace('_', ' ')}"
-
-
-def _scale(metric: str) -> float:
-    return 100.0 if _is_accuracy(metric) else 1.0
-
-
-def _history(run: Mapping[str, Any], metric: str) -> np.ndarray | None:
-    values = run["history"].get(metric)
-    if values is None or len(values) == 0:
-        return None
-    return np.asarray(values, dtype=float) * _scale(metric)
-
-
-def _final(run: Mapping[str, Any], metric: str) -> float:
-    """Final value of ``metric``: last epoch of a history metric, or a top-level number."""
-    if metric in run.get("history", {}):
-        values = run["history"][metric]
-        if len(values) == 0:
-            raise ValueError(f"metric: run has an empty history for {metric!r}")
-        return float(values[-1]) * _scale(metric)
-    if isinstance(run.get(metric), int | float):
-        return float(run[metric]) * _scale(metric)
-    raise ValueError(
-        f"metric: {metric!r} is neither in the run's history nor a top-level number"
-    )
-
-
 def _epoch_axis(ax, n_epochs: int) -> None:
     ax.set_xlabel("epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
@@ -371,7 +196,7 @@ def training_curves(
     >>> len(fig.axes[0].lines)
     2
     """
-    runs = _as_runs(runs_or_run, "runs_or_run")
+    runs = records.as_runs(runs_or_run, "runs_or_run")
     if isinstance(metrics, str):
         metrics = (metrics,)
     if not metrics:
@@ -385,9 +210,10 @@ def training_curves(
                 f"metrics: no run has {base!r} or 'val_{base}' in its history"
             )
     if labels is None:
-        keys = _varying_keys(runs)
+        keys = records.varying_keys(runs)
         labels = [
-            run_label(r, keys) if keys else f"run {i + 1}" for i, r in enumerate(runs)
+            records.label(r, keys) if keys else f"run {i + 1}"
+            for i, r in enumerate(runs)
         ]
         if len(runs) == 1 and not keys:
             labels = [""]
@@ -406,7 +232,7 @@ def training_curves(
             for run, label in zip(runs, labels, strict=True):
                 color = color_for(label) if label else PALETTE[0]
                 for metric, dashes in ((base, "--"), ("val_" + base, "-")):
-                    values = _history(run, metric)
+                    values = records.history(run, metric, percent=True)
                     if values is None:
                         continue
                     epochs = np.arange(1, len(values) + 1)
@@ -414,7 +240,7 @@ def training_curves(
                     ax.plot(
                         epochs, values, dashes, color=color, label=f"{label}|{metric}"
                     )
-            ax.set_ylabel(metric_label(base).replace("validation ", ""))
+            ax.set_ylabel(records.metric_label(base).replace("validation ", ""))
             _epoch_axis(ax, n_epochs)
         for ax in axes:
             ax.set_xlim(0.8, n_epochs + 0.2)
@@ -471,15 +297,15 @@ def compare(
             fig = ax.figure
         n_epochs = 1
         for label, runs in groups.items():
-            runs = _as_runs(runs, f"groups[{label!r}]")
-            series = [_history(r, metric) for r in runs]
+            runs = records.as_runs(runs, f"groups[{label!r}]")
+            series = [records.history(r, metric, percent=True) for r in runs]
             if any(s is None for s in series):
                 raise ValueError(
                     f"metric: some runs of groups[{label!r}] have no {metric!r}"
                 )
             length = min(len(s) for s in series)
             stack = np.stack([s[:length] for s in series])
-            mean, std = stack.mean(axis=0), stack.std(axis=0)
+            mean, std = records.mean_std(stack, axis=0)
             epochs = np.arange(1, length + 1)
             n_epochs = max(n_epochs, length)
             color = color_for(label)
@@ -488,11 +314,12 @@ def compare(
             ax.fill_between(
                 epochs, mean - std, mean + std, color=color, alpha=0.2, lw=0
             )
-        ax.set_ylabel(metric_label(metric))
+        ax.set_ylabel(records.metric_label(metric))
         _epoch_axis(ax, n_epochs)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         ax.set_title(
-            title or f"mean ± std over seeds: {metric_label(metric).split(' (')[0]}"
+            title
+            or f"mean ± std over seeds: {records.metric_label(metric).split(' (')[0]}"
         )
     return fig
 
@@ -531,17 +358,17 @@ def accuracy_vs(
     >>> fig.axes[0].get_xlabel()
     'cardinality C (number of paths)'
     """
-    runs = _as_runs(runs, "runs")
+    runs = records.as_runs(runs, "runs")
     for run in runs:
         try:
-            config_value(run, key)
+            records.setting(run, key)
         except KeyError:
             raise ValueError(f"key: run has no setting {key!r} in its config") from None
     if log2 is None:
         log2 = key in ("cardinality", "bottleneck_width")
     series: dict[str, list[Mapping[str, Any]]] = {}
     for run in runs:
-        name = run_label(run, [by]) if by else ""
+        name = records.label(run, [by]) if by else ""
         series.setdefault(name, []).append(run)
     with style():
         if ax is None:
@@ -554,8 +381,8 @@ def accuracy_vs(
             color = color_for(name) if name else PALETTE[0]
             by_x: dict[float, list[float]] = {}
             for run in members:
-                x = float(config_value(run, key))
-                by_x.setdefault(x, []).append(_final(run, metric))
+                x = float(records.setting(run, key))
+                by_x.setdefault(x, []).append(records.final(run, metric, percent=True))
             xs = np.array(sorted(by_x))
             if log2 and np.any(xs <= 0):
                 raise ValueError(
@@ -563,8 +390,9 @@ def accuracy_vs(
                 )
             all_x.update(xs.tolist())
             shift = (2.0**offset) if log2 else 1.0 + offset
-            means = np.array([np.mean(by_x[x]) for x in xs])
-            stds = np.array([np.std(by_x[x]) for x in xs])
+            stats = [records.summary(by_x[x]) for x in xs]
+            means = np.array([s.mean for s in stats])
+            stds = np.nan_to_num([s.std for s in stats])
             ax.errorbar(
                 xs * shift,
                 means,
@@ -595,17 +423,17 @@ def accuracy_vs(
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_minor_locator(NullLocator())
             ax.xaxis.set_major_formatter(
-                FuncFormatter(lambda v, _: _format_value(float(v)))
+                FuncFormatter(lambda v, _: records.format_value(float(v)))
             )
             lo, hi = min(ticks), max(ticks)
             ax.set_xlim(lo / 2**0.35, hi * 2**0.35)
         elif len(ticks) <= 12:
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_major_formatter(
-                FuncFormatter(lambda v, _: _format_value(float(v)))
+                FuncFormatter(lambda v, _: records.format_value(float(v)))
             )
-        ax.set_xlabel(KEY_LABELS.get(key, key.replace("_", " ")))
-        ylabel = metric_label(metric)
+        ax.set_xlabel(records.KEY_LABELS.get(key, key.replace("_", " ")))
+        ylabel = records.metric_label(metric)
         ax.set_ylabel(f"final {ylabel}" if metric in runs[0]["history"] else ylabel)
         ax.legend(loc="best")
         if title:
@@ -1663,7 +1491,8 @@ def step_times(
             ticks.update(float(r[x]) for r in members)
             text = labels.get(name, name)
             if skipped:
-                text += f" (not run for {x} ≥ {_format_value(min(float(r[x]) for r in skipped))})"
+                first = records.format_value(min(float(r[x]) for r in skipped))
+                text += f" (not run for {x} ≥ {first})"
             ax.plot(xs, ys, "o-", color=color_for(name), label=text, ms=5)
         if ideal is not None:
             grid = np.array(sorted(ticks))
@@ -1673,7 +1502,7 @@ def step_times(
         ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
         ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: _format_value(float(v)))
+            FuncFormatter(lambda v, _: records.format_value(float(v)))
         )
         if log:
             from matplotlib.ticker import LogLocator
@@ -1682,7 +1511,9 @@ def step_times(
             ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.yaxis.set_minor_locator(NullLocator())
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_xlabel(KEY_LABELS.get(x, "groups C (cardinality)" if x == "C" else x))
+        ax.set_xlabel(
+            records.KEY_LABELS.get(x, "groups C (cardinality)" if x == "C" else x)
+        )
         ax.set_ylabel(ylabel or default_labels.get(value, value))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         if title:

@@ -46,7 +46,8 @@ from typing import Any
 
 import ipywidgets
 
-from helpers import plots
+from helpers import defaults, plots
+from helpers import runs as records
 
 __all__ = [
     "CombinedExplorer",
@@ -306,7 +307,7 @@ def static_explorer(
     # Slider values: the sorted distinct values present in the runs.
     slider_values: list[list[Any]] = []
     for key in sliders:
-        present = [plots.config_value(r, key, None) for r in runs]
+        present = [records.setting(r, key, None) for r in runs]
         if all(v is None for v in present):
             raise ValueError(
                 f"sliders: unknown setting {key!r}: no run has it in config, config['model'] "
@@ -323,7 +324,7 @@ def static_explorer(
     def index_of(run: Mapping[str, Any]) -> list[int]:
         out = []
         for key, values in zip(sliders, slider_values, strict=True):
-            code = json.dumps(_finite(plots.config_value(run, key)), sort_keys=True)
+            code = json.dumps(_finite(records.setting(run, key)), sort_keys=True)
             out.append(
                 [json.dumps(_finite(v), sort_keys=True) for v in values].index(code)
             )
@@ -357,7 +358,7 @@ def static_explorer(
                 "name": str(metric),
                 "train": train_key,
                 "val": val_key,
-                "label": plots.metric_label(base),
+                "label": records.metric_label(base),
                 "scale": scale,
                 "ymin": lo,
                 "ymax": hi,
@@ -403,7 +404,7 @@ def static_explorer(
             other = runs[by_index[idx]["_pos"]]
             differ = _differing_settings(other, run)
             combo = ", ".join(
-                f"{k}={plots._format_value(slider_values[n][idx[n]])}"
+                f"{k}={records.format_value(slider_values[n][idx[n]])}"
                 for n, k in enumerate(sliders)
             )
             raise ValueError(
@@ -438,14 +439,14 @@ def static_explorer(
 
     slider_data = []
     for n, (key, values) in enumerate(zip(sliders, slider_values, strict=True)):
-        short = plots.SHORT_NAMES.get(key, key)
-        value_labels = [plots._format_value(v) for v in values]
+        short = records.SHORT_NAMES.get(key, key)
+        value_labels = [records.format_value(v) for v in values]
         slider_data.append(
             {
                 "key": key,
                 "short": short,
                 "label": labels.get(
-                    key, plots.KEY_LABELS.get(key, key.replace("_", " "))
+                    key, records.KEY_LABELS.get(key, key.replace("_", " "))
                 ),
                 "values": _finite(values),
                 "labels": value_labels,
@@ -527,7 +528,7 @@ def _legend_html(first_slider: Mapping[str, Any], context: bool) -> str:
 
 
 def _differing_settings(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
-    fa, fb = plots._flatten_config(a), plots._flatten_config(b)
+    fa, fb = records.flat_config(a), records.flat_config(b)
     return sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
 
 
@@ -634,7 +635,7 @@ def static_choice(
     unknown = [k for k in captions if k not in figures_or_svgs]
     if unknown:
         raise ValueError(f"captions: {unknown[0]!r} is not one of the values {keys}")
-    labels = [plots._format_value(k) for k in keys]
+    labels = [records.format_value(k) for k in keys]
     start = keys.index(initial) if initial is not None else 0
     panels = []
     for i, key in enumerate(keys):
@@ -673,30 +674,14 @@ def static_choice(
 # Live explorer (ipywidgets)
 # --------------------------------------------------------------------------------------------
 
-_FALLBACK_MODEL: dict[str, Any] = {
-    "block": "resnext",
-    "stages": [1, 1, 1],
-    "stem_width": 16,
-    "width": 64,
-    "cardinality": 4,
-    "bottleneck_width": 4,
-}
-_FALLBACK_DATASETS = ("synthetic", "digits", "noise", "cifar10")
-
 
 def _default_model() -> dict[str, Any]:
-    try:
-        from helpers.training import DEFAULT_MODEL
-    except Exception:  # noqa: BLE001 - training (TensorFlow) may be unavailable
-        return dict(_FALLBACK_MODEL)
-    return dict(DEFAULT_MODEL)
+    return dict(defaults.MODEL)
 
 
 def _dataset_names() -> tuple[str, ...]:
-    try:
-        from helpers.data import DATASETS
-    except Exception:  # noqa: BLE001
-        return _FALLBACK_DATASETS
+    from helpers.data import DATASETS
+
     return tuple(DATASETS)
 
 

@@ -270,3 +270,25 @@ def test_grouped_weight_rejects_groups_not_dividing():
         plots.grouped_weight(12, 10, 4)
     with pytest.raises(ValueError, match="groups"):
         plots.grouped_weight(12, 12, 0)
+
+
+def test_step_times_draws_one_line_per_impl_and_names_skipped_ones():
+    rows = [
+        {"impl": "native", "C": 1, "ms": 2.0},
+        {"impl": "native", "C": 2, "ms": None},
+        {"impl": "split", "C": 1, "ms": 2.5},
+        {"impl": "split", "C": 2, "ms": 3.0},
+    ]
+    fig = plots.step_times(rows, labels={"split": "per-group"})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["native (not run for C ≥ 2)", "per-group"]
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "log"
+
+
+def test_step_times_rejects_rows_without_the_value():
+    with pytest.raises(ValueError, match="no key 'gflops'"):
+        plots.step_times([{"impl": "split", "C": 1, "ms": 1.0}], value="gflops")
+    with pytest.raises(ValueError, match="at least one row"):
+        plots.step_times([])
