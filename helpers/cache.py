@@ -227,7 +227,7 @@ def load(config: dict[str, Any]) -> dict[str, Any] | None:
     return run
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
@@ -259,7 +259,7 @@ def store(run: dict[str, Any]) -> Path:
         raise ValueError(f"run lacks the field(s) {', '.join(missing)}")
     text = json.dumps(run, sort_keys=True, indent=1, allow_nan=False)
     path = cache_dir() / f"{run['key']}.json"
-    _atomic_write_text(path, text + "\n")
+    write_atomic(path, text + "\n")
     return path
 
 

@@ -32,7 +32,7 @@ routes (the same step: 12 ms with 2 groups and 5 ms with 32 for ``"direct"``, 14
     the fastest exact one on this device (see :func:`resolve_impl`).
 
 The implementation that ``"auto"`` means can be overridden for a whole session with
-:func:`set_default_impl` or the environment variable ``HELPERS_GROUPED_IMPL``.
+:func:`set_default_impl` or the environment variable ``RESNEXT_GROUPED_IMPL``.
 
 Examples
 --------
@@ -50,6 +50,7 @@ True
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,11 +58,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from helpers import checks
+
 #: Exact implementations :class:`GroupedConv2D` can run, plus ``"auto"``.
 IMPLS: tuple[str, ...] = ("auto", "native", "direct", "split", "batched", "dense")
 
 #: Environment variable that overrides what ``"auto"`` means (any name in :data:`IMPLS`).
-ENV_VAR = "HELPERS_GROUPED_IMPL"
+ENV_VAR = "RESNEXT_GROUPED_IMPL"
+#: Its former name, still read (with a ``DeprecationWarning``) until the next release.
+OLD_ENV_VAR = "HELPERS_GROUPED_IMPL"
 
 # Above this many groups the per-group convolutions of "split" cost more than the dense
 # block-diagonal convolution (measured on a 2-core x86 CPU with TensorFlow 2.21, no oneDNN).
@@ -71,14 +76,6 @@ _default_impl: str | None = None
 _direct_ok: bool | None = None
 
 
-def _check_impl(impl: str, parameter: str = "impl") -> str:
-    if not isinstance(impl, str) or impl not in IMPLS:
-        raise ValueError(
-            f"{parameter}={impl!r} is not a grouped convolution; choose from {IMPLS}"
-        )
-    return impl
-
-
 def set_default_impl(impl: str | None) -> None:
     """Make ``"auto"`` mean ``impl`` for every layer built afterwards in this session.
 
@@ -86,7 +83,7 @@ def set_default_impl(impl: str | None) -> None:
     ----------
     impl
         A name from :data:`IMPLS`; ``None`` or ``"auto"`` restores the per-device choice.
-        It takes precedence over the environment variable ``HELPERS_GROUPED_IMPL``.
+        It takes precedence over the environment variable ``RESNEXT_GROUPED_IMPL``.
 
     Examples
     --------
@@ -97,7 +94,7 @@ def set_default_impl(impl: str | None) -> None:
     """
     global _default_impl
     if impl is not None:
-        _check_impl(impl)
+        checks.choice("impl", impl, IMPLS)
     _default_impl = None if impl in (None, "auto") else impl
 
 
@@ -112,9 +109,16 @@ def get_default_impl() -> str:
     """
     if _default_impl is not None:
         return _default_impl
-    from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return _check_impl(from_env, parameter=ENV_VAR)
+    for name in (ENV_VAR, OLD_ENV_VAR):
+        from_env = os.environ.get(name, "").strip()
+        if from_env:
+            if name == OLD_ENV_VAR:
+                warnings.warn(
+                    f"{OLD_ENV_VAR} is deprecated: set {ENV_VAR} instead",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+            return checks.choice(name, from_env, IMPLS)
     return "auto"
 
 
@@ -201,7 +205,7 @@ def resolve_impl(impl: str = "auto", *, groups: int, in_channels: int) -> str:
     """Return the implementation a layer with these sizes runs for ``impl``.
 
     An explicit name is returned as is. ``"auto"`` is first replaced by the session override
-    (:func:`set_default_impl`, then ``HELPERS_GROUPED_IMPL``); if none is set, the rule is:
+    (:func:`set_default_impl`, then ``RESNEXT_GROUPED_IMPL``); if none is set, the rule is:
 
     - ``groups == 1``: ``"native"`` (a plain convolution; Keras takes its fast path);
     - a GPU: ``"native"`` (cuDNN has grouped kernels);
@@ -216,7 +220,7 @@ def resolve_impl(impl: str = "auto", *, groups: int, in_channels: int) -> str:
     >>> resolve_impl("auto", groups=1, in_channels=64)
     'native'
     """
-    _check_impl(impl)
+    checks.choice("impl", impl, IMPLS)
     if impl == "auto":
         impl = get_default_impl()
     if impl != "auto":
@@ -300,7 +304,7 @@ class GroupedConv2D(keras.layers.Layer):
         self.strides = _pair(strides, "strides")
         self.padding = padding
         self.use_bias = bool(use_bias)
-        self.impl = _check_impl(impl)
+        self.impl = checks.choice("impl", impl, IMPLS)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)

@@ -41,6 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
+from helpers import checks
 from helpers import runs as records
 
 __all__ = [
@@ -740,12 +741,6 @@ class _Canvas:
         ax.plot([x, x], [y - r * 0.6, y + r * 0.6], color=_LINE, lw=1.2, zorder=3)
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
-    return int(value)
-
-
 def _conv_weights(kind: str, s: Mapping[str, int]) -> int:
     ch = s["channels"]
     if kind in ("plain", "residual"):
@@ -799,7 +794,7 @@ def block_diagram(
         )
     s = {**DIAGRAM_KINDS[kind], **sizes}
     for name, value in s.items():
-        s[name] = _positive_int(value, name)
+        s[name] = checks.positive_int(name, value)
     canvas = _Canvas()
     ch = s["channels"]
     if kind in ("plain", "residual", "bottleneck"):
@@ -984,9 +979,9 @@ def grouped_weight(
     >>> fig.axes[0].images[0].get_array().shape
     (16, 16)
     """
-    in_channels = _positive_int(in_channels, "in_channels")
-    out_channels = _positive_int(out_channels, "out_channels")
-    groups = _positive_int(groups, "groups")
+    in_channels = checks.positive_int("in_channels", in_channels)
+    out_channels = checks.positive_int("out_channels", out_channels)
+    groups = checks.positive_int("groups", groups)
     if in_channels % groups:
         raise ValueError(f"groups: {groups} does not divide in_channels={in_channels}")
     if out_channels % groups:
@@ -1211,7 +1206,7 @@ def predictions(
             raise ValueError(
                 f"probabilities: expected {n} numbers in [0, 1], got {probabilities!r:.80}"
             )
-    ncols = _positive_int(ncols, "ncols")
+    ncols = checks.positive_int("ncols", ncols)
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     right_color, wrong_color = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
@@ -1363,9 +1358,9 @@ def naive_block_diagram(
     >>> any(t.get_text() == "3×3, 64→64" for t in fig.axes[0].texts)
     True
     """
-    branches = _positive_int(branches, "branches")
-    filters = _positive_int(filters, "filters")
-    in_channels = _positive_int(in_channels, "in_channels")
+    branches = checks.positive_int("branches", branches)
+    filters = checks.positive_int("filters", filters)
+    in_channels = checks.positive_int("in_channels", in_channels)
     canvas = _Canvas()
     shown = list(range(1, branches + 1)) if branches <= 4 else [1, 2, 3, None, branches]
     col, w = 1.32, 1.18

@@ -562,9 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = run_sweep(args.name, progress="line", cache=not args.no_cache)
     elapsed = time.perf_counter() - start
     trained = sum(sum(r["history"]["seconds"]) for r in result["runs"])
-    run_cache._atomic_write_text(
-        out, json.dumps(result, indent=1, sort_keys=True) + "\n"
-    )
+    run_cache.write_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(
         f"wrote {out}: {len(result['runs'])} runs, {trained:.0f} s of training "
         f"(recorded in the runs), {elapsed:.0f} s now"

@@ -46,7 +46,7 @@ from typing import Any
 
 import ipywidgets
 
-from helpers import defaults, plots
+from helpers import checks, defaults, plots
 from helpers import runs as records
 
 __all__ = [
@@ -729,7 +729,7 @@ def valid_cardinalities(
     >>> valid_cardinalities(64)
     [1, 2, 4, 8, 16, 32, 64]
     """
-    width = plots._positive_int(width, "width")
+    width = checks.positive_int("width", width)
     values = [c for c in range(1, width + 1) if width % c == 0]
     if equal_complexity and reference is not None:
         target = _block_weights(width, *reference)
@@ -840,12 +840,12 @@ class LiveExplorer(ipywidgets.VBox):
                     f"base_config: expected a dict, got {type(base_config).__name__}"
                 )
             model.update(base_config)
-        width = plots._positive_int(model.get("width", 64), "base_config['width']")
-        c0 = plots._positive_int(
-            model.get("cardinality", 1), "base_config['cardinality']"
+        width = checks.positive_int("base_config['width']", model.get("width", 64))
+        c0 = checks.positive_int(
+            "base_config['cardinality']", model.get("cardinality", 1)
         )
-        d0 = plots._positive_int(
-            model.get("bottleneck_width", 4), "base_config['bottleneck_width']"
+        d0 = checks.positive_int(
+            "base_config['bottleneck_width']", model.get("bottleneck_width", 4)
         )
         if epochs is None:
             try:
