@@ -76,7 +76,7 @@ BLOCK_KINDS: tuple[str, ...] = ("plain", "basic", "bottleneck", "resnext")
 FORMS: tuple[str, ...] = ("a", "b", "c")
 
 #: The model config: the keyword arguments of :func:`build_model` and their defaults.
-DEFAULT_CONFIG: dict[str, Any] = defaults.MODEL
+DEFAULT_CONFIG: dict[str, Any] = defaults.BUILD_MODEL
 
 # BN momentum 0.9 as in the paper's Torch code (Keras' default 0.99 adapts too slowly for the
 # book's short runs); epsilon 1.001e-5 as in keras.applications' ResNets, the smallest value

@@ -99,13 +99,13 @@ def model_config(
     if dataset is not None:
         full.setdefault("num_classes", dataset.num_classes)
         full.setdefault("input_shape", list(dataset.input_shape))
-    unknown = sorted(set(full) - set(defaults.MODEL))
+    unknown = sorted(set(full) - set(defaults.BUILD_MODEL))
     if unknown:
         raise ValueError(
             f"model config key {unknown[0]!r} is not a parameter of build_model "
-            f"(got {unknown[0]}={full[unknown[0]]!r}; it takes {', '.join(defaults.MODEL)})"
+            f"(got {unknown[0]}={full[unknown[0]]!r}; it takes {', '.join(defaults.BUILD_MODEL)})"
         )
-    full = _jsonable({**defaults.MODEL, **full})
+    full = _jsonable({**defaults.BUILD_MODEL, **full})
     if dataset is not None:
         if full.get("num_classes") != dataset.num_classes:
             raise ValueError(

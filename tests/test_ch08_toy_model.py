@@ -1,4 +1,4 @@
-"""Chapter 8: the online example's block and model, and its diagram."""
+"""Chapter 8: the online example's block and model."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import complexity, models, plots
+from helpers import complexity, models
 
 
 def test_toy_online_model_has_the_example_structure_and_cost():
@@ -76,12 +76,3 @@ def test_naive_block_computes_relu_of_sum_conv_plus_its_projection():
 def test_toy_online_model_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         models.toy_online_model(**kwargs)
-
-
-def test_naive_block_diagram_counts_the_weights():
-    fig = plots.naive_block_diagram(8, 64)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "convolution weights: 303,104" in texts
-    assert '"shortcut"' in texts and "8\nbranches" in texts
-    with pytest.raises(ValueError, match="branches"):
-        plots.naive_block_diagram(0, 64)

@@ -239,6 +239,13 @@ def test_build_model_every_block(block, preact):
 
 
 def test_build_model_defaults_are_the_contract():
+    import inspect
+
+    signature = inspect.signature(models.build_model).parameters.values()
+    assert {p.name: p.default for p in signature} == {
+        k: tuple(v) if isinstance(v, list) else v
+        for k, v in models.DEFAULT_CONFIG.items()
+    }
     assert models.DEFAULT_CONFIG["block"] == "resnext"
     model = models.build_model(**models.DEFAULT_CONFIG)
     group_conv = model.get_layer("stage2_block1_conv2")

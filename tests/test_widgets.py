@@ -13,7 +13,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from helpers import plots, widgets  # noqa: E402
+from helpers import diagrams, plots, widgets  # noqa: E402
 
 
 def fake_run(cardinality: int = 4, seed: int = 0, epochs: int = 5, **model) -> dict:
@@ -165,7 +165,7 @@ def test_static_explorer_accepts_a_precomputed_file_and_non_finite_values():
 
 
 def test_static_choice_and_figure_to_svg():
-    figures = {c: plots.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}
+    figures = {c: diagrams.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}
     choice = widgets.static_choice(
         figures, label="cardinality C", captions={32: "grouped"}
     )
