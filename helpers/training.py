@@ -29,6 +29,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -282,6 +283,7 @@ def _fit(
     config: dict[str, Any],
     progress_mode: str,
     label: str,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, Any]:
     import keras
 
@@ -337,6 +339,8 @@ def _fit(
         history["val_accuracy"].append(float(val_accuracy))
         history["seconds"].append(seconds)
         progress.end_epoch(epoch, {k: v[-1] for k, v in history.items()})
+        if on_epoch is not None:
+            on_epoch(epoch, {k: v[-1] for k, v in history.items()})
     _, test_accuracy = model.evaluate(
         _batches(dataset.x_test, dataset.y_test, _EVAL_BATCH_SIZE), verbose=0
     )
@@ -379,6 +383,7 @@ def train(
     optimizer: str = "adam",
     cache: bool = True,
     progress: bool | str | None = None,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, Any]:
     """Train a model and return the run: config, per-epoch history, test accuracy, params.
 
@@ -403,6 +408,9 @@ def train(
         ``None``: a progress bar in a live notebook or terminal, one line per run in the book
         build (``RESNEXT_BOOK_BUILD=1``). ``False``: silent. ``"widget"``, ``"text"``,
         ``"line"`` force one style.
+    on_epoch
+        Called as ``on_epoch(epoch, logs)`` after each epoch (``logs``: that epoch's values of
+        the history), e.g. to move a progress bar of the caller's own.
 
     Returns
     -------
@@ -440,7 +448,7 @@ def train(
 
             _seed_everything(seed)
             model = build_model(**model_cfg)
-            return _fit(model, dataset, config, progress_mode, label)
+            return _fit(model, dataset, config, progress_mode, label, on_epoch)
 
         if cache:
             return run_cache.cached(config, compute)
@@ -459,7 +467,7 @@ def train(
         described, dataset, epochs, seed, batch_size, learning_rate, optimizer
     )
     _seed_everything(seed)
-    return _fit(model, dataset, config, progress_mode, model.name)
+    return _fit(model, dataset, config, progress_mode, model.name, on_epoch)
 
 
 def retrain(
