@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -79,7 +78,6 @@ __all__ = [
     "compare",
     "grouped_weight",
     "layer_profile",
-    "predictions",
     "reset_colors",
     "style",
     "training_curves",
@@ -576,115 +574,6 @@ def grouped_weight(
 # --------------------------------------------------------------------------------------------
 # A block diagram with its numbers, and predictions on images
 # --------------------------------------------------------------------------------------------
-
-
-def predictions(
-    images: Any,
-    true_labels: Sequence[int],
-    predicted_labels: Sequence[int],
-    class_names: Sequence[str],
-    probabilities: Sequence[float] | None = None,
-    ncols: int = 6,
-    title: str | None = None,
-) -> Figure:
-    """Images with the predicted class over each and the true class under it.
-
-    A right prediction is written in blue with a tick, a wrong one in vermillion with a cross
-    and a vermillion frame (colour and mark, so it reads without colour too).
-
-    Parameters
-    ----------
-    images
-        Array of shape ``(n, height, width)`` or ``(n, height, width, channels)``, values in
-        [0, 1].
-    true_labels, predicted_labels
-        ``n`` class indices each.
-    class_names
-        Names of the classes, indexed by label.
-    probabilities
-        Optional: the predicted class's probability per image, written as a percentage.
-    ncols
-        Images per row.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> fig = predictions(np.zeros((3, 8, 8, 3)), [0, 1, 1], [0, 1, 0], ["a", "b"])
-    >>> [ax.get_title() for ax in fig.axes]
-    ['a ✓', 'b ✓', 'a ✗']
-    """
-    x = np.asarray(images, dtype=float)
-    if x.ndim not in (3, 4) or len(x) == 0:
-        raise ValueError(
-            f"images: expected an array (n, height, width[, channels]) with n >= 1, "
-            f"got shape {x.shape}"
-        )
-    n = len(x)
-    names = [str(c) for c in class_names]
-    if not names:
-        raise ValueError("class_names: expected at least one class name, got none")
-    labels = {}
-    for parameter, values in (
-        ("true_labels", true_labels),
-        ("predicted_labels", predicted_labels),
-    ):
-        array = np.asarray(values)
-        if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
-            raise ValueError(
-                f"{parameter}: expected {n} integer labels, got {values!r:.80}"
-            )
-        if array.min() < 0 or array.max() >= len(names):
-            raise ValueError(
-                f"{parameter}: labels must be in 0..{len(names) - 1}, got {array.tolist()!r:.80}"
-            )
-        labels[parameter] = array
-    probs = None
-    if probabilities is not None:
-        probs = np.asarray(probabilities, dtype=float)
-        if probs.shape != (n,) or not np.all((probs >= 0) & (probs <= 1)):
-            raise ValueError(
-                f"probabilities: expected {n} numbers in [0, 1], got {probabilities!r:.80}"
-            )
-    ncols = checks.positive_int("ncols", ncols)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    right_color, wrong_color = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
-    with style():
-        fig, axes = new_figure(1.4 * ncols, 1.65 * nrows + (0.3 if title else 0.0),
-                                nrows=nrows, ncols=ncols, squeeze=False)  # fmt: skip
-        for i, ax in enumerate(axes.ravel()):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            if i >= n:
-                ax.set_axis_off()
-                continue
-            image = np.clip(x[i], 0.0, 1.0)
-            cmap = "gray" if image.ndim == 2 or image.shape[-1] == 1 else None
-            ax.imshow(image.squeeze() if cmap else image, cmap=cmap, vmin=0, vmax=1,
-                      interpolation="nearest")  # fmt: skip
-            truth, guess = (
-                int(labels["true_labels"][i]),
-                int(labels["predicted_labels"][i]),
-            )
-            right = truth == guess
-            color = right_color if right else wrong_color
-            text = names[guess] + (
-                f" {100 * probs[i]:.0f}%" if probs is not None else ""
-            )
-            ax.set_title(
-                f"{text} {'✓' if right else '✗'}", color=color, fontsize=8.5, pad=3
-            )
-            ax.set_xlabel(
-                f"true: {names[truth]}", fontsize=8.5, color="#444444", labelpad=2
-            )
-            for spine in ax.spines.values():
-                spine.set_visible(True)
-                spine.set_color(color if not right else "#cccccc")
-                spine.set_linewidth(2.5 if not right else 0.8)
-        if title:
-            fig.suptitle(title)
-    return fig
 
 
 # --------------------------------------------------------------------------------------------
