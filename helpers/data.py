@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -544,7 +545,11 @@ def _keras_dataset_dirs() -> list[Path]:
     home = os.environ.get("KERAS_HOME") or os.path.join(
         os.path.expanduser("~"), ".keras"
     )
-    return [Path(home) / "datasets", Path("/tmp/.keras/datasets")]
+    # Keras falls back to the temporary folder when the home folder is not writable.
+    return [
+        Path(home) / "datasets",
+        Path(tempfile.gettempdir()) / ".keras" / "datasets",
+    ]
 
 
 def _cifar10_cached() -> bool:

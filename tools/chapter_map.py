@@ -123,5 +123,4 @@ if __name__ == "__main__":
     )
     fig = draw()
     fig.savefig(out, bbox_inches="tight", metadata={"Date": None})
-    fig.savefig("/tmp/chapter_map.png", bbox_inches="tight", dpi=100)
     print(f"wrote {out.relative_to(ROOT)}")
