@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from helpers import complexity, grouped, models, timing  # noqa: E402
+from helpers.blocks import as_model  # noqa: E402
 
 Report = Callable[[str, list[dict]], None]
 
@@ -111,11 +112,10 @@ def conv_impls(
 def _block(
     channels: int, cardinality: int, bottleneck_width: int, size: int, impl: str
 ):
-    inputs = keras.Input((size, size, channels))
-    y = models.resnext_block(
-        inputs, channels, cardinality, bottleneck_width, grouped_impl=impl, name="block"
-    )
-    return keras.Model(inputs, y)
+    return as_model(
+        models.resnext_block, (size, size, channels), channels, cardinality,
+        bottleneck_width, grouped_impl=impl, name="block",
+    )  # fmt: skip
 
 
 def blocks(

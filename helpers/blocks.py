@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -53,6 +54,7 @@ __all__ = [
     "FORMS",
     "FusedBatchNormalization",
     "all_layers",
+    "as_model",
     "basic_block",
     "block_name",
     "bn_layer",
@@ -620,6 +622,22 @@ def copy_block_weights(source: keras.Model, target: keras.Model) -> int:
         layer.set_weights(sliced)
         copied += 1
     return copied
+
+
+def as_model(
+    block: Any, input_shape: Sequence[int], *args: Any, **kwargs: Any
+) -> keras.Model:
+    """One block as a Keras model on inputs of ``input_shape`` (to count, run or time it):
+    ``block(inputs, *args, **kwargs)`` is its output.
+
+    Examples
+    --------
+    >>> model = as_model(basic_block, (8, 8, 16), 16, name="b", seed=0)
+    >>> model.output_shape
+    (None, 8, 8, 16)
+    """
+    inputs = keras.Input(tuple(input_shape))
+    return keras.Model(inputs, block(inputs, *args, **kwargs))
 
 
 def all_layers(model: keras.Model) -> list[keras.layers.Layer]:

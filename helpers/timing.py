@@ -29,8 +29,8 @@ import keras
 import numpy as np
 
 from helpers import checks, complexity
+from helpers.blocks import as_model, from_logits, resnext_block
 from helpers.grouped import IMPLS, GroupedConv2D, on_gpu, resolve_impl
-from helpers.models import from_logits, resnext_block
 
 __all__ = [
     "gflops",
@@ -441,11 +441,10 @@ def time_resnext_blocks(
 
     def builder(c: int, d: int, impl: str) -> Any:
         def build() -> keras.Model:
-            inputs = keras.Input((size, size, channels))
-            outputs = resnext_block(
-                inputs, channels, c, d, grouped_impl=impl, name="block"
+            shape = (size, size, channels)
+            return as_model(
+                resnext_block, shape, channels, c, d, grouped_impl=impl, name="block"
             )
-            return keras.Model(inputs, outputs)
 
         return build
 
