@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["choice", "flag", "number", "positive_int", "seed"]
+__all__ = ["choice", "flag", "number", "positive_int", "positive_ints", "seed"]
 
 
 def _is_int(value: Any) -> bool:
@@ -34,6 +34,24 @@ def positive_int(name: str, value: Any, *, allow_none: bool = False) -> int | No
     if not _is_int(value) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {name}={value!r}")
     return int(value)
+
+
+def positive_ints(name: str, values: Any, length: int | None = None) -> list[int]:
+    """``values`` as a list of ``int`` if it is a sequence of integers above zero (of
+    ``length`` items, when given).
+
+    Examples
+    --------
+    >>> positive_ints("input_shape", (32, 32, 3), length=3)
+    [32, 32, 3]
+    """
+    ok = not isinstance(values, str | bytes) and isinstance(values, Sequence)
+    if not ok or not values or (length is not None and len(values) != length):
+        size = f"{length} " if length else ""
+        raise ValueError(
+            f"{name} must be a sequence of {size}positive integers, got {name}={values!r}"
+        )
+    return [positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)]
 
 
 def seed(name: str, value: Any, *, allow_none: bool = False) -> int | None:

@@ -199,6 +199,23 @@ class _Canvas:
         ax.plot([x, x], [y - r * 0.6, y + r * 0.6], color=_LINE, lw=1.2, zorder=3)
 
 
+def _weights_note(canvas: _Canvas, weights: int) -> None:
+    """The diagram's footnote: how many convolution weights the block has."""
+    x = (canvas.xmin + canvas.xmax) / 2
+    text = f"convolution weights: {weights:,}"
+    canvas.text(x, canvas.ymin - 0.2, text, fontsize=9, color="#555555")
+
+
+def _bottleneck_layers(channels: int, width: int) -> list[tuple[str, str]]:
+    """The boxes of a bottleneck: 1x1 down to ``width``, 3x3, 1x1 back up to ``channels``."""
+    ch, d = channels, width
+    return [
+        (f"1×1, {ch}→{d}", "1x1"),
+        (f"3×3, {d}→{d}", "3x3"),
+        (f"1×1, {d}→{ch}", "1x1"),
+    ]
+
+
 def _conv_weights(kind: str, s: Mapping[str, int]) -> int:
     ch = s["channels"]
     if kind in ("plain", "residual"):
@@ -255,25 +272,14 @@ def block_diagram(
     ch = s["channels"]
     if kind in ("plain", "residual", "bottleneck"):
         if kind == "bottleneck":
-            b = s["bottleneck"]
-            layers = [
-                (f"1×1, {ch}→{b}", "1x1"),
-                (f"3×3, {b}→{b}", "3x3"),
-                (f"1×1, {b}→{ch}", "1x1"),
-            ]
+            layers = _bottleneck_layers(ch, s["bottleneck"])
         else:
             layers = [(f"3×3, {ch}→{ch}", "3x3"), (f"3×3, {ch}→{ch}", "3x3")]
         _draw_stack(canvas, layers, ch, shortcut=kind != "plain")
     else:
         _draw_resnext(canvas, kind, ch, s["cardinality"], s["bottleneck_width"])
     if show_weights:
-        canvas.text(
-            (canvas.xmin + canvas.xmax) / 2,
-            canvas.ymin - 0.2,
-            f"convolution weights: {_conv_weights(kind, s):,}",
-            fontsize=9,
-            color="#555555",
-        )
+        _weights_note(canvas, _conv_weights(kind, s))
     fig = canvas.draw(_TITLES[kind] if title is None else title)
     return fig
 
@@ -338,14 +344,8 @@ def _draw_resnext(canvas: _Canvas, kind: str, ch: int, c: int, d: int) -> None:
     fan_y = y - 0.5
     canvas.arrow([(0, y - 0.16), (0, fan_y)], head=False)
     y_first = fan_y - _GAP - _BOX_H / 2
-    if kind == "resnext_a":
-        path_layers = [
-            (f"1×1, {ch}→{d}", "1x1"),
-            (f"3×3, {d}→{d}", "3x3"),
-            (f"1×1, {d}→{ch}", "1x1"),
-        ]
-    else:
-        path_layers = [(f"1×1, {ch}→{d}", "1x1"), (f"3×3, {d}→{d}", "3x3")]
+    # Form (a): each path is a whole bottleneck; form (b): its last 1x1 comes after the concat.
+    path_layers = _bottleneck_layers(ch, d)[: 3 if kind == "resnext_a" else 2]
     y_last = y_first - (len(path_layers) - 1) * (_BOX_H + _GAP)
     for x, index in zip(xs, shown, strict=True):
         if index is None:
@@ -584,12 +584,5 @@ def naive_block_diagram(
     canvas.plus(0, y_add)
     canvas.arrow([(0, y_add - 0.15), (0, y_add - 0.15 - _GAP)])
     canvas.text(0, y_add - 0.15 - _GAP - 0.16, f"{filters}-d out")
-    weights = branches * 9 * in_channels * filters + 2 * filters * filters
-    canvas.text(
-        (canvas.xmin + canvas.xmax) / 2,
-        canvas.ymin - 0.2,
-        f"convolution weights: {weights:,}",
-        fontsize=9,
-        color="#555555",
-    )
+    _weights_note(canvas, branches * 9 * in_channels * filters + 2 * filters * filters)
     return canvas.draw("The online example's block" if title is None else title)

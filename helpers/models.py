@@ -195,33 +195,13 @@ def build_model(
     (None, 10)
     """
     block = checks.choice("block", block, BLOCK_KINDS)
-    if (
-        isinstance(stages, str | bytes)
-        or not isinstance(stages, Sequence)
-        or not stages
-    ):
-        raise ValueError(
-            f"stages must be a non-empty list of block counts, got {stages!r}"
-        )
-    stages = [
-        checks.positive_int(f"stages[{i}]", count) for i, count in enumerate(stages)
-    ]
+    stages = checks.positive_ints("stages", stages)
     stem_width = checks.positive_int("stem_width", stem_width)
     width = checks.positive_int("width", width)
     cardinality = checks.positive_int("cardinality", cardinality)
     bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
     num_classes = checks.positive_int("num_classes", num_classes)
-    if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
-        raise ValueError(
-            f"input_shape must be (height, width, channels), got {input_shape!r}"
-        )
-    if len(input_shape) != 3:
-        raise ValueError(
-            f"input_shape must be (height, width, channels), got {input_shape!r}"
-        )
-    input_shape = [
-        checks.positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
-    ]
+    input_shape = checks.positive_ints("input_shape", input_shape, length=3)
     preact = checks.flag("preact", preact)
     grouped_impl = checks.choice("grouped_impl", grouped_impl, IMPLS)
     form = checks.choice("form", form, FORMS)
@@ -413,17 +393,7 @@ def toy_online_model(
     filters = checks.positive_int("filters", filters)
     stem = checks.flag("stem", stem)
     num_classes = checks.positive_int("num_classes", num_classes)
-    if isinstance(input_shape, str | bytes) or not isinstance(input_shape, Sequence):
-        raise ValueError(
-            f"input_shape must be (height, width, channels), got {input_shape!r}"
-        )
-    if len(input_shape) != 3:
-        raise ValueError(
-            f"input_shape must be (height, width, channels), got {input_shape!r}"
-        )
-    input_shape = [
-        checks.positive_int(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)
-    ]
+    input_shape = checks.positive_ints("input_shape", input_shape, length=3)
     seed = checks.seed("seed", seed, allow_none=True)
     inputs = keras.Input(tuple(input_shape), name="images")
     x = inputs
