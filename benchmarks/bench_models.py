@@ -33,7 +33,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import complexity, grouped, models, timing  # noqa: E402
+from helpers import complexity, grouped, models, notebook, timing  # noqa: E402
 from helpers.blocks import as_model  # noqa: E402
 
 Report = Callable[[str, list[dict]], None]
@@ -293,7 +293,7 @@ def run(report: Report) -> None:
 
 def _print_report(section: str, rows: list[dict]) -> None:
     print(f"\n## {section}")
-    print(complexity.Table(rows).to_text() if rows else "(no rows)")
+    print(notebook.Table(rows).to_text() if rows else "(no rows)")
     sys.stdout.flush()
 
 

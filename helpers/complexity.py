@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -39,11 +38,10 @@ from typing import Any
 import numpy as np
 
 from helpers import checks
+from helpers.notebook import Table
 
 __all__ = [
     "Count",
-    "HTMLTable",
-    "Table",
     "block_multiply_adds",
     "block_params",
     "block_table",
@@ -51,59 +49,12 @@ __all__ = [
     "conv_arithmetic_intensity",
     "count",
     "count_layer_multiply_adds",
-    "html_table",
     "stage_table",
     "table2",
 ]
 
 #: The cardinalities of the paper's Table 2.
 TABLE2_CARDINALITIES: tuple[int, ...] = (1, 2, 4, 8, 32)
-
-
-class Table(list):
-    """A list of row dicts (one per row, same keys) that prints as an aligned text table.
-
-    Examples
-    --------
-    >>> print(Table([{"C": 1, "d": 64}, {"C": 32, "d": 4}]))
-     C   d
-     1  64
-    32   4
-    """
-
-    def to_text(self, columns: Sequence[str] | None = None) -> str:
-        """Return the rows as text, one line per row, numbers right-aligned with separators
-        for thousands (``columns`` picks and orders the keys; default: all)."""
-        if not self:
-            return "(no rows)"
-        columns = list(columns or self[0].keys())
-        cells = [[_format_cell(row.get(c)) for c in columns] for row in self]
-        widths = [
-            max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)
-        ]
-        lines = [
-            "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
-        ]
-        lines += [
-            "  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)).rstrip()
-            for r in cells
-        ]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-
-def _format_cell(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    if isinstance(value, tuple | list):
-        return "x".join("?" if v is None else str(v) for v in value)
-    return str(value)
 
 
 @dataclass
@@ -599,87 +550,6 @@ def count_layer_multiply_adds(layer: Any) -> int:
             f"layer={layer.name!r} has no static output shape; call it first"
         )
     return int(np.prod(kernel.shape)) * int(np.prod(shape[:-1]))
-
-
-class HTMLTable(Table):
-    """A :class:`Table` that a notebook shows as an HTML table (text when printed).
-
-    Made by :func:`html_table`. Long cells wrap, so a table with long layer descriptions stays
-    within the page; numbers are right-aligned, text is left-aligned.
-    """
-
-    caption: str | None = None
-    columns: list[str] | None = None
-
-    def to_html(self) -> str:
-        """The rows as an HTML ``<table>`` (cells escaped)."""
-        columns = list(self.columns or (self[0].keys() if self else []))
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-        body = []
-        for row in self:
-            cells = []
-            for c in columns:
-                value = row.get(c)
-                align = (
-                    "right" if isinstance(value, int | float | np.number) else "left"
-                )
-                cells.append(
-                    f'<td style="text-align:{align}">{html.escape(_format_cell(value))}</td>'
-                )
-            body.append(f"<tr>{''.join(cells)}</tr>")
-        caption = (
-            f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        )
-        return (
-            '<table class="table rnx-table" style="font-size:0.9em;width:auto">'
-            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __str__(self) -> str:
-        return self.to_text(self.columns)
-
-
-def html_table(
-    rows: Iterable[dict[str, Any]],
-    columns: Sequence[str] | None = None,
-    caption: str | None = None,
-) -> HTMLTable:
-    """Rows (dicts with the same keys) as a table that a notebook shows as HTML.
-
-    Parameters
-    ----------
-    rows
-        One dict per row, e.g. the rows of :func:`stage_table`.
-    columns
-        The keys to show, in order (default: all keys of the first row).
-    caption
-        An optional caption above the table.
-
-    Examples
-    --------
-    >>> table = html_table([{"model": "ResNet-50", "params": 25_503_912}])
-    >>> "<td style=\\"text-align:right\\">25,503,912</td>" in table._repr_html_()
-    True
-    >>> print(table)
-        model      params
-    ResNet-50  25,503,912
-    """
-    rows = list(rows)
-    if not rows or not all(isinstance(row, dict) for row in rows):
-        raise ValueError(f"rows: expected a non-empty list of dicts, got {rows!r:.80}")
-    if columns is not None:
-        if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
-            raise ValueError(f"columns: expected a list of key names, got {columns!r}")
-        missing = [c for c in columns if not any(c in row for row in rows)]
-        if missing:
-            raise ValueError(f"columns: {missing[0]!r} is not a key of any row")
-    table = HTMLTable(rows)
-    table.columns = list(columns) if columns is not None else None
-    table.caption = caption
-    return table
 
 
 def conv_arithmetic_intensity(

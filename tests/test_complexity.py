@@ -228,29 +228,3 @@ def test_a_model_without_named_blocks_is_refused():
     model = keras.Model(x, keras.layers.Conv2D(4, 3, name="conv")(x), name="bare")
     with pytest.raises(ValueError, match="model='bare'"):
         complexity.stage_table(model)
-
-
-def test_html_table_escapes_aligns_and_prints_as_text():
-    rows = [{"stage": "conv2", "layers": "1×1, 128 | <b>", "blocks": 3}]
-    table = complexity.html_table(rows, columns=["stage", "blocks"], caption="Table 1")
-    text = table._repr_html_()
-    assert text.startswith("<table") and "<caption>Table 1</caption>" in text
-    assert '<td style="text-align:right">3</td>' in text
-    assert "layers" not in text  # only the chosen columns
-    shown = complexity.html_table(rows)._repr_html_()
-    assert "&lt;b&gt;" in shown and "<b>" not in shown
-    assert str(table).split() == ["stage", "blocks", "conv2", "3"]
-
-
-@pytest.mark.parametrize(
-    ("rows", "columns", "message"),
-    [
-        ([], None, "rows"),
-        (["not a dict"], None, "rows"),
-        ([{"a": 1}], "a", "columns"),
-        ([{"a": 1}], ["b"], "columns"),
-    ],
-)
-def test_html_table_refuses_bad_input(rows, columns, message):
-    with pytest.raises(ValueError, match=message):
-        complexity.html_table(rows, columns=columns)
