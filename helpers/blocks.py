@@ -302,6 +302,31 @@ def _conv_bn(
     return y if last else relu_layer(y, f"{name}_relu{index}")
 
 
+def _two_3x3(
+    x: Any,
+    out_channels: Any,
+    stride: Any,
+    preact: Any,
+    zero_init_last_bn: Any,
+    seed: Any,
+    name: str | None,
+    kind: str,
+) -> tuple[Any, Any, tuple[int, int, bool, str, int | None]]:
+    """The branch of plain and basic blocks, after checking their arguments: two 3x3
+    convolutions. Returns the entered input, the branch output and the checked
+    ``(out_channels, stride, preact, name, seed)``."""
+    out_channels, stride, preact, zero_init_last_bn = _check_block(
+        x, out_channels, stride, preact, zero_init_last_bn
+    )
+    name, seed = block_name(name, kind), checks.seed("seed", seed, allow_none=True)
+    entered = _enter(x, preact, name)
+    y = _conv_bn(entered, out_channels, 3, 1, name, last=False, preact=preact,
+                 stride=stride, seed=seed)  # fmt: skip
+    y = _conv_bn(y, out_channels, 3, 2, name, last=True, preact=preact,
+                 zero_gamma=zero_init_last_bn, seed=seed)  # fmt: skip
+    return entered, y, (out_channels, stride, preact, name, seed)
+
+
 # --- blocks -----------------------------------------------------------------------------------
 def plain_block(
     x: Any,
@@ -339,18 +364,9 @@ def plain_block(
     >>> tuple(y.shape)
     (None, 4, 4, 32)
     """
-    out_channels, stride, preact, zero_init_last_bn = _check_block(
-        x, out_channels, stride, preact, zero_init_last_bn
+    _, y, (_, _, preact, name, _) = _two_3x3(
+        x, out_channels, stride, preact, zero_init_last_bn, seed, name, "plain"
     )
-    name, seed = block_name(name, "plain"), checks.seed("seed", seed, allow_none=True)
-    y = _enter(x, preact, name)
-    y = _conv_bn(
-        y, out_channels, 3, 1, name, last=False, preact=preact, stride=stride, seed=seed
-    )
-    y = _conv_bn(
-        y, out_channels, 3, 2, name, last=True, preact=preact, zero_gamma=zero_init_last_bn,
-        seed=seed,
-    )  # fmt: skip
     return y if preact else relu_layer(y, f"{name}_out")
 
 
@@ -376,27 +392,10 @@ def basic_block(
     >>> tuple(y.shape)
     (None, 8, 8, 16)
     """
-    out_channels, stride, preact, zero_init_last_bn = _check_block(
-        x, out_channels, stride, preact, zero_init_last_bn
+    entered, y, checked = _two_3x3(
+        x, out_channels, stride, preact, zero_init_last_bn, seed, name, "basic"
     )
-    name, seed = block_name(name, "basic"), checks.seed("seed", seed, allow_none=True)
-    entered = _enter(x, preact, name)
-    y = _conv_bn(
-        entered,
-        out_channels,
-        3,
-        1,
-        name,
-        last=False,
-        preact=preact,
-        stride=stride,
-        seed=seed,
-    )
-    y = _conv_bn(
-        y, out_channels, 3, 2, name, last=True, preact=preact, zero_gamma=zero_init_last_bn,
-        seed=seed,
-    )  # fmt: skip
-    return _close(x, entered, y, out_channels, stride, preact, name, seed)
+    return _close(x, entered, y, *checked)
 
 
 def bottleneck_block(
