@@ -43,12 +43,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix helpers tests chapters tools benchmarks _ext
 	$(BIN)/ruff format helpers tests chapters tools benchmarks _ext
 
+# The docstring examples of helpers run with the unit tests (--doctest-modules).
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not book and not envs" tests
+	$(BIN)/python -m pytest -m "not book and not envs" --doctest-modules helpers tests
 
 # The whole suite: lint, unit tests, then the strict book build and the tests of its HTML.
 test: lint book
-	$(BIN)/python -m pytest -m "not envs" tests
+	$(BIN)/python -m pytest -m "not envs" --doctest-modules helpers tests
 
 # --- the versions readers have -----------------------------------------------------------------
 # Colab-like: Colab's published library versions (tests/envs/colab-2026-08.txt, used as pip

@@ -33,7 +33,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import complexity, grouped, models  # noqa: E402
+from helpers import complexity, grouped, models, notebook, timing  # noqa: E402
+from helpers.blocks import as_model  # noqa: E402
 
 Report = Callable[[str, list[dict]], None]
 
@@ -44,79 +45,25 @@ NATIVE_LIMIT_S = (
 REPEATS = 5
 
 
-def _median_seconds(
-    step: Callable[[], Any], repeats: int = REPEATS, warmup: int = 2
-) -> float:
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def _train_step(model: keras.Model, x: np.ndarray) -> Callable[[], None]:
-    """A function running one SGD step on a mean-square loss of the model output."""
-    optimizer = keras.optimizers.SGD(1e-3)
-    optimizer.build(model.trainable_variables)
-    inputs = tf.constant(x)
-
-    @tf.function
-    def step(batch: tf.Tensor) -> tf.Tensor:
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(model(batch, training=True)))
-        optimizer.apply(
-            tape.gradient(loss, model.trainable_variables), model.trainable_variables
-        )
-        return loss
-
-    return lambda: step(inputs).numpy()
-
-
-def _interleaved_seconds(
-    steps: dict[Any, Callable[[], None]], rounds: int = 3 * REPEATS
-) -> dict[Any, float]:
-    """Median seconds of each step, timed round-robin (one of each per round) after a warm-up,
-    so that load from other processes falls on all of them alike. Fast steps get ``rounds``
-    timings, steps over 0.1 s :data:`REPEATS`, steps over :data:`NATIVE_LIMIT_S` two."""
-    times: dict[Any, list[float]] = {key: [] for key in steps}
-    for step in steps.values():
-        step()  # trace (and compile)
-    for _ in range(rounds):
-        for key, step in steps.items():
-            done = times[key]
-            if done and len(done) >= (
-                2 if done[0] > NATIVE_LIMIT_S else REPEATS if done[0] > 0.1 else rounds
-            ):
-                continue
-            start = time.perf_counter()
-            step()
-            done.append(time.perf_counter() - start)
+def _interleaved_seconds(steps: dict[Any, Callable[[], float]]) -> dict[Any, float]:
+    """Median seconds of each step, the steps taking turns after one warm-up step each, until
+    each has ``3 * REPEATS`` timings or half a second of them (slow steps get fewer)."""
+    times = timing.take_turns(steps, rounds=3 * REPEATS, warmup=1, budget_s=0.5)
     return {key: statistics.median(values) for key, values in times.items()}
 
 
 def _native_steps(
-    build: Callable[[int], Callable[[], None]], cardinalities: list[int]
-) -> dict[int, Callable[[], None]]:
+    build: Callable[[int], Callable[[], float]], cardinalities: list[int]
+) -> dict[int, Callable[[], float]]:
     """Steps with Keras' native grouped convolution for the cardinalities worth timing: up to
     the first whose step takes longer than :data:`NATIVE_LIMIT_S` (larger C are slower)."""
     steps = {}
     for cardinality in cardinalities:
         steps[cardinality] = step = build(cardinality)
         step()
-        start = time.perf_counter()
-        step()
-        if cardinality > 1 and time.perf_counter() - start > NATIVE_LIMIT_S:
+        if cardinality > 1 and step() > NATIVE_LIMIT_S:
             break
     return steps
-
-
-def _gflops(multiply_adds: int, batch: int, seconds: float) -> float:
-    """Achieved GFLOP/s of a training step: backward costs about twice the forward, and one
-    multiply-add is two floating-point operations."""
-    return 3 * 2 * multiply_adds * batch / seconds / 1e9
 
 
 # --- 1. one grouped convolution -------------------------------------------------------------
@@ -140,7 +87,7 @@ def conv_impls(
     def build(cardinality: int, impl: str) -> Callable[[], None]:
         inputs = keras.Input((size, size, width))
         layer = grouped.GroupedConv2D(width, 3, groups=cardinality, impl=impl)
-        return _train_step(keras.Model(inputs, layer(inputs)), x)
+        return timing.step_timer(keras.Model(inputs, layer(inputs)), x)
 
     native = _native_steps(lambda c: build(c, "native"), list(cardinalities))
     steps = {(c, "native"): step for c, step in native.items()}
@@ -165,11 +112,10 @@ def conv_impls(
 def _block(
     channels: int, cardinality: int, bottleneck_width: int, size: int, impl: str
 ):
-    inputs = keras.Input((size, size, channels))
-    y = models.resnext_block(
-        inputs, channels, cardinality, bottleneck_width, grouped_impl=impl, name="block"
-    )
-    return keras.Model(inputs, y)
+    return as_model(
+        models.resnext_block, (size, size, channels), channels, cardinality,
+        bottleneck_width, grouped_impl=impl, name="block",
+    )  # fmt: skip
 
 
 def blocks(
@@ -191,7 +137,7 @@ def blocks(
     def build(cardinality: int, impl: str) -> Callable[[], None]:
         model = _block(channels, cardinality, widths[cardinality], size, impl)
         built[cardinality, impl] = model
-        return _train_step(model, x)
+        return timing.step_timer(model, x)
 
     native = _native_steps(lambda c: build(c, "native"), list(widths))
     steps = {(c, "native"): step for c, step in native.items()}
@@ -209,7 +155,9 @@ def blocks(
         model = built[c, "auto"]
         row["helpers impl"] = model.get_layer("block_conv2").resolved_impl
         madds = complexity.count(model).multiply_adds
-        row["helpers GFLOP/s"] = round(_gflops(madds, batch, seconds[c, "auto"]), 1)
+        row["helpers GFLOP/s"] = round(
+            timing.gflops(madds * batch, seconds[c, "auto"]), 1
+        )
         rows.append(row)
     return rows
 
@@ -281,7 +229,9 @@ def networks(
                 "multiply-adds": counted.multiply_adds,
                 "epoch s": round(seconds, 2),
                 "ratio to ResNet": round(seconds / base, 2),
-                "GFLOP/s": round(_gflops(counted.multiply_adds, images, seconds), 1),
+                "GFLOP/s": round(
+                    timing.gflops(counted.multiply_adds * images, seconds), 1
+                ),
             }
         )
     return rows
@@ -343,7 +293,7 @@ def run(report: Report) -> None:
 
 def _print_report(section: str, rows: list[dict]) -> None:
     print(f"\n## {section}")
-    print(complexity.Table(rows).to_text() if rows else "(no rows)")
+    print(notebook.Table(rows).to_text() if rows else "(no rows)")
     sys.stdout.flush()
 
 

@@ -1,11 +1,12 @@
-"""Helpers for the ResNeXt book: data, models, complexity accounting, training, plots, widgets.
+"""Helpers for the ResNeXt book: data, models, complexity accounting, training, run records,
+figures and explorers. ``README.md`` lists the modules and what each owns.
 
 Each chapter imports what it needs from the submodules, e.g.::
 
     from helpers import models, complexity
 
 Importing :mod:`helpers` itself is cheap: TensorFlow is only loaded by the submodules that
-need it, after :func:`helpers.notebook.quiet_tensorflow` has turned its start-up logging down.
+need it, and this module turns its C++ start-up logging down before that can happen.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ Where the files go (first match wins):
 
 1. the folder given to :func:`set_cache_dir`;
 2. the environment variable ``RESNEXT_CACHE_DIR``;
-3. ``<project root>/.cache/runs``, the project root being the first folder containing
-   ``_config.yml`` walking up from the current directory (the book's repository);
+3. ``<project root>/.cache/runs``, the project root being the first folder, walking up from the
+   current directory, whose ``pyproject.toml`` names this package (the book's repository);
 4. ``~/.cache/resnext-book/runs``.
 
 Examples
@@ -82,10 +82,17 @@ class CacheWarning(UserWarning):
 # --------------------------------------------------------------------------------------------
 
 
+#: What marks the book's repository: its pyproject.toml names the package.
+PROJECT_MARKER = 'name = "resnext-book-helpers"'
+
+
 def _project_root(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "_config.yml").is_file():
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and PROJECT_MARKER in pyproject.read_text(
+            errors="replace"
+        ):
             return folder
     return None
 
@@ -227,7 +234,7 @@ def load(config: dict[str, Any]) -> dict[str, Any] | None:
     return run
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
@@ -259,7 +266,7 @@ def store(run: dict[str, Any]) -> Path:
         raise ValueError(f"run lacks the field(s) {', '.join(missing)}")
     text = json.dumps(run, sort_keys=True, indent=1, allow_nan=False)
     path = cache_dir() / f"{run['key']}.json"
-    _atomic_write_text(path, text + "\n")
+    write_atomic(path, text + "\n")
     return path
 
 

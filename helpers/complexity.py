@@ -3,7 +3,7 @@
 The ResNeXt paper compares networks "of the same complexity": the same number of parameters
 and the same number of FLOPs, where its "FLOPs" are multiply-adds. :func:`count` measures both
 for any Keras model; :func:`block_params`, :func:`block_multiply_adds` and
-:func:`bottleneck_width_for` are the closed forms of Section 3.3 behind Table 2.
+:func:`bottleneck_width_for` are the closed forms of Section 3.4 behind Table 2.
 
 How the counts are made (and how they relate to the paper's):
 
@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -38,10 +37,11 @@ from typing import Any
 
 import numpy as np
 
+from helpers import checks
+from helpers.notebook import Table
+
 __all__ = [
     "Count",
-    "HTMLTable",
-    "Table",
     "block_multiply_adds",
     "block_params",
     "block_table",
@@ -49,59 +49,12 @@ __all__ = [
     "conv_arithmetic_intensity",
     "count",
     "count_layer_multiply_adds",
-    "html_table",
     "stage_table",
     "table2",
 ]
 
 #: The cardinalities of the paper's Table 2.
 TABLE2_CARDINALITIES: tuple[int, ...] = (1, 2, 4, 8, 32)
-
-
-class Table(list):
-    """A list of row dicts (one per row, same keys) that prints as an aligned text table.
-
-    Examples
-    --------
-    >>> print(Table([{"C": 1, "d": 64}, {"C": 32, "d": 4}]))
-     C   d
-     1  64
-    32   4
-    """
-
-    def to_text(self, columns: Sequence[str] | None = None) -> str:
-        """Return the rows as text, one line per row, numbers right-aligned with separators
-        for thousands (``columns`` picks and orders the keys; default: all)."""
-        if not self:
-            return "(no rows)"
-        columns = list(columns or self[0].keys())
-        cells = [[_format_cell(row.get(c)) for c in columns] for row in self]
-        widths = [
-            max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)
-        ]
-        lines = [
-            "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
-        ]
-        lines += [
-            "  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)).rstrip()
-            for r in cells
-        ]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-
-def _format_cell(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    if isinstance(value, tuple | list):
-        return "x".join("?" if v is None else str(v) for v in value)
-    return str(value)
 
 
 @dataclass
@@ -173,18 +126,6 @@ def _kind(layer: Any) -> str:
     return name.lower()
 
 
-def _flatten(model: Any) -> list[Any]:
-    import keras
-
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found.extend(_flatten(layer))
-        else:
-            found.append(layer)
-    return found
-
-
 def _output_shape(layer: Any) -> tuple[int | None, ...] | None:
     try:
         return tuple(layer.output.shape[1:])
@@ -208,8 +149,10 @@ def count(model: Any) -> Count:
     >>> [r["name"] for r in result.rows if r["kind"] == "conv"]
     ['stem_conv', 'stage1_block1_conv1', 'stage1_block1_conv2']
     """
+    from helpers.models import all_layers
+
     result = Count()
-    for layer in _flatten(model):
+    for layer in all_layers(model):
         kind = _kind(layer)
         params = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
         frozen = sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights)
@@ -247,15 +190,7 @@ def count(model: Any) -> Count:
     return result
 
 
-# --- the closed forms of Section 3.3 ----------------------------------------------------------
-def _positive_int(parameter: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(
-            f"{parameter} must be a positive integer, got {parameter}={value!r}"
-        )
-    return int(value)
-
-
+# --- the closed forms of Section 3.4 ----------------------------------------------------------
 def block_params(cardinality: int, bottleneck_width: int, channels: int = 256) -> int:
     """Weights of a ResNeXt block's three convolutions, the paper's ``C*(256d + 9d^2 + 256d)``.
 
@@ -275,9 +210,9 @@ def block_params(cardinality: int, bottleneck_width: int, channels: int = 256) -
     >>> block_params(1, 64)  # the ResNet bottleneck block
     69632
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    bottleneck_width = _positive_int("bottleneck_width", bottleneck_width)
-    channels = _positive_int("channels", channels)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    bottleneck_width = checks.positive_int("bottleneck_width", bottleneck_width)
+    channels = checks.positive_int("channels", channels)
     d = bottleneck_width
     return cardinality * (channels * d + 9 * d * d + d * channels)
 
@@ -297,8 +232,8 @@ def block_multiply_adds(
     >>> block_multiply_adds(32, 4) / 1e6
     219.971584
     """
-    height = _positive_int("height", height)
-    width = _positive_int("width", width)
+    height = checks.positive_int("height", height)
+    width = checks.positive_int("width", width)
     return block_params(cardinality, bottleneck_width, channels) * height * width
 
 
@@ -323,8 +258,8 @@ def bottleneck_width_for(
     >>> [bottleneck_width_for(c) for c in (1, 2, 4, 8, 32)]  # Table 2 of the paper
     [64, 40, 24, 14, 4]
     """
-    cardinality = _positive_int("cardinality", cardinality)
-    channels = _positive_int("channels", channels)
+    cardinality = checks.positive_int("cardinality", cardinality)
+    channels = checks.positive_int("channels", channels)
     if budget is None:
         budget = block_params(1, max(channels // 4, 1), channels)
     if isinstance(budget, bool) or not isinstance(budget, int | float | np.number):
@@ -377,8 +312,10 @@ _PATH_CONV = re.compile(r"^path(?P<index>\d+)_conv(?P<number>[123])$")
 
 def _blocks_of(model: Any) -> dict[str, Any]:
     """Layers grouped by part: ``"stem"``, ``"stageS_blockB"`` (in order), ``"head"``."""
+    from helpers.models import all_layers
+
     parts: dict[str, list[Any]] = {"stem": []}
-    for layer in _flatten(model):
+    for layer in all_layers(model):
         match = _BLOCK_LAYER.match(layer.name)
         if match:
             parts.setdefault(f"{match['stage']}_{match['block']}", []).append(layer)
@@ -615,87 +552,6 @@ def count_layer_multiply_adds(layer: Any) -> int:
     return int(np.prod(kernel.shape)) * int(np.prod(shape[:-1]))
 
 
-class HTMLTable(Table):
-    """A :class:`Table` that a notebook shows as an HTML table (text when printed).
-
-    Made by :func:`html_table`. Long cells wrap, so a table with long layer descriptions stays
-    within the page; numbers are right-aligned, text is left-aligned.
-    """
-
-    caption: str | None = None
-    columns: list[str] | None = None
-
-    def to_html(self) -> str:
-        """The rows as an HTML ``<table>`` (cells escaped)."""
-        columns = list(self.columns or (self[0].keys() if self else []))
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-        body = []
-        for row in self:
-            cells = []
-            for c in columns:
-                value = row.get(c)
-                align = (
-                    "right" if isinstance(value, int | float | np.number) else "left"
-                )
-                cells.append(
-                    f'<td style="text-align:{align}">{html.escape(_format_cell(value))}</td>'
-                )
-            body.append(f"<tr>{''.join(cells)}</tr>")
-        caption = (
-            f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        )
-        return (
-            '<table class="table rnx-table" style="font-size:0.9em;width:auto">'
-            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __str__(self) -> str:
-        return self.to_text(self.columns)
-
-
-def html_table(
-    rows: Iterable[dict[str, Any]],
-    columns: Sequence[str] | None = None,
-    caption: str | None = None,
-) -> HTMLTable:
-    """Rows (dicts with the same keys) as a table that a notebook shows as HTML.
-
-    Parameters
-    ----------
-    rows
-        One dict per row, e.g. the rows of :func:`stage_table`.
-    columns
-        The keys to show, in order (default: all keys of the first row).
-    caption
-        An optional caption above the table.
-
-    Examples
-    --------
-    >>> table = html_table([{"model": "ResNet-50", "params": 25_503_912}])
-    >>> "<td style=\\"text-align:right\\">25,503,912</td>" in table._repr_html_()
-    True
-    >>> print(table)
-        model      params
-    ResNet-50  25,503,912
-    """
-    rows = list(rows)
-    if not rows or not all(isinstance(row, dict) for row in rows):
-        raise ValueError(f"rows: expected a non-empty list of dicts, got {rows!r:.80}")
-    if columns is not None:
-        if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
-            raise ValueError(f"columns: expected a list of key names, got {columns!r}")
-        missing = [c for c in columns if not any(c in row for row in rows)]
-        if missing:
-            raise ValueError(f"columns: {missing[0]!r} is not a key of any row")
-    table = HTMLTable(rows)
-    table.columns = list(columns) if columns is not None else None
-    table.caption = caption
-    return table
-
-
 def conv_arithmetic_intensity(
     in_channels: int,
     out_channels: int,
@@ -737,7 +593,7 @@ def conv_arithmetic_intensity(
         ("height", height), ("width", width), ("batch", batch), ("kernel_size", kernel_size),
         ("bytes_per_value", bytes_per_value),
     ):  # fmt: skip
-        _positive_int(name, value)
+        checks.positive_int(name, value)
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"

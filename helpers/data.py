@@ -29,14 +29,22 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 import socket
+import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from helpers import checks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DATASETS",
@@ -45,6 +53,7 @@ __all__ = [
     "Dataset",
     "from_config",
     "load",
+    "prediction_grid",
     "preview_grid",
 ]
 
@@ -536,7 +545,11 @@ def _keras_dataset_dirs() -> list[Path]:
     home = os.environ.get("KERAS_HOME") or os.path.join(
         os.path.expanduser("~"), ".keras"
     )
-    return [Path(home) / "datasets", Path("/tmp/.keras/datasets")]
+    # Keras falls back to the temporary folder when the home folder is not writable.
+    return [
+        Path(home) / "datasets",
+        Path(tempfile.gettempdir()) / ".keras" / "datasets",
+    ]
 
 
 def _cifar10_cached() -> bool:
@@ -645,4 +658,115 @@ def preview_grid(
         left=0.01, right=0.99, bottom=0.01, top=1 - 0.3 / fig.get_figheight()
     )
     fig.subplots_adjust(wspace=0.06, hspace=0.06)
+    return fig
+
+
+def prediction_grid(
+    images: Any,
+    true_labels: Sequence[int],
+    predicted_labels: Sequence[int],
+    class_names: Sequence[str],
+    probabilities: Sequence[float] | None = None,
+    ncols: int = 6,
+    title: str | None = None,
+) -> Figure:
+    """Images with the predicted class over each and the true class under it.
+
+    A right prediction is written in blue with a tick, a wrong one in vermillion with a cross
+    and a vermillion frame (colour and mark, so it reads without colour too).
+
+    Parameters
+    ----------
+    images
+        Array of shape ``(n, height, width)`` or ``(n, height, width, channels)``, values in
+        [0, 1].
+    true_labels, predicted_labels
+        ``n`` class indices each.
+    class_names
+        Names of the classes, indexed by label.
+    probabilities
+        Optional: the predicted class's probability per image, written as a percentage.
+    ncols
+        Images per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = prediction_grid(np.zeros((3, 8, 8, 3)), [0, 1, 1], [0, 1, 0], ["a", "b"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a ✓', 'b ✓', 'a ✗']
+    """
+    x = np.asarray(images, dtype=float)
+    if x.ndim not in (3, 4) or len(x) == 0:
+        raise ValueError(
+            f"images: expected an array (n, height, width[, channels]) with n >= 1, "
+            f"got shape {x.shape}"
+        )
+    n = len(x)
+    names = [str(c) for c in class_names]
+    if not names:
+        raise ValueError("class_names: expected at least one class name, got none")
+    labels = {}
+    for parameter, values in (
+        ("true_labels", true_labels),
+        ("predicted_labels", predicted_labels),
+    ):
+        array = np.asarray(values)
+        if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
+            raise ValueError(
+                f"{parameter}: expected {n} integer labels, got {values!r:.80}"
+            )
+        if array.min() < 0 or array.max() >= len(names):
+            raise ValueError(
+                f"{parameter}: labels must be in 0..{len(names) - 1}, got {array.tolist()!r:.80}"
+            )
+        labels[parameter] = array
+    probs = None
+    if probabilities is not None:
+        probs = np.asarray(probabilities, dtype=float)
+        if probs.shape != (n,) or not np.all((probs >= 0) & (probs <= 1)):
+            raise ValueError(
+                f"probabilities: expected {n} numbers in [0, 1], got {probabilities!r:.80}"
+            )
+    ncols = checks.positive_int("ncols", ncols)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    from helpers import style
+
+    right_color, wrong_color = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
+    with style.style():
+        fig, axes = style.new_figure(1.4 * ncols, 1.65 * nrows + (0.3 if title else 0.0),
+                                nrows=nrows, ncols=ncols, squeeze=False)  # fmt: skip
+        for i, ax in enumerate(axes.ravel()):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if i >= n:
+                ax.set_axis_off()
+                continue
+            image = np.clip(x[i], 0.0, 1.0)
+            cmap = "gray" if image.ndim == 2 or image.shape[-1] == 1 else None
+            ax.imshow(image.squeeze() if cmap else image, cmap=cmap, vmin=0, vmax=1,
+                      interpolation="nearest")  # fmt: skip
+            truth, guess = (
+                int(labels["true_labels"][i]),
+                int(labels["predicted_labels"][i]),
+            )
+            right = truth == guess
+            color = right_color if right else wrong_color
+            text = names[guess] + (
+                f" {100 * probs[i]:.0f}%" if probs is not None else ""
+            )
+            ax.set_title(
+                f"{text} {'✓' if right else '✗'}", color=color, fontsize=8.5, pad=3
+            )
+            ax.set_xlabel(
+                f"true: {names[truth]}", fontsize=8.5, color="#444444", labelpad=2
+            )
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(color if not right else "#cccccc")
+                spine.set_linewidth(2.5 if not right else 0.8)
+        if title:
+            fig.suptitle(title)
     return fig

@@ -32,7 +32,7 @@ routes (the same step: 12 ms with 2 groups and 5 ms with 32 for ``"direct"``, 14
     the fastest exact one on this device (see :func:`resolve_impl`).
 
 The implementation that ``"auto"`` means can be overridden for a whole session with
-:func:`set_default_impl` or the environment variable ``HELPERS_GROUPED_IMPL``.
+:func:`set_default_impl` or the environment variable ``RESNEXT_GROUPED_IMPL``.
 
 Examples
 --------
@@ -50,6 +50,7 @@ True
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,11 +58,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from helpers import checks
+
 #: Exact implementations :class:`GroupedConv2D` can run, plus ``"auto"``.
 IMPLS: tuple[str, ...] = ("auto", "native", "direct", "split", "batched", "dense")
 
 #: Environment variable that overrides what ``"auto"`` means (any name in :data:`IMPLS`).
-ENV_VAR = "HELPERS_GROUPED_IMPL"
+ENV_VAR = "RESNEXT_GROUPED_IMPL"
+#: Its former name, still read (with a ``DeprecationWarning``) until the next release.
+OLD_ENV_VAR = "HELPERS_GROUPED_IMPL"
 
 # Above this many groups the per-group convolutions of "split" cost more than the dense
 # block-diagonal convolution (measured on a 2-core x86 CPU with TensorFlow 2.21, no oneDNN).
@@ -71,14 +76,6 @@ _default_impl: str | None = None
 _direct_ok: bool | None = None
 
 
-def _check_impl(impl: str, parameter: str = "impl") -> str:
-    if not isinstance(impl, str) or impl not in IMPLS:
-        raise ValueError(
-            f"{parameter}={impl!r} is not a grouped convolution; choose from {IMPLS}"
-        )
-    return impl
-
-
 def set_default_impl(impl: str | None) -> None:
     """Make ``"auto"`` mean ``impl`` for every layer built afterwards in this session.
 
@@ -86,7 +83,7 @@ def set_default_impl(impl: str | None) -> None:
     ----------
     impl
         A name from :data:`IMPLS`; ``None`` or ``"auto"`` restores the per-device choice.
-        It takes precedence over the environment variable ``HELPERS_GROUPED_IMPL``.
+        It takes precedence over the environment variable ``RESNEXT_GROUPED_IMPL``.
 
     Examples
     --------
@@ -97,7 +94,7 @@ def set_default_impl(impl: str | None) -> None:
     """
     global _default_impl
     if impl is not None:
-        _check_impl(impl)
+        checks.choice("impl", impl, IMPLS)
     _default_impl = None if impl in (None, "auto") else impl
 
 
@@ -112,13 +109,21 @@ def get_default_impl() -> str:
     """
     if _default_impl is not None:
         return _default_impl
-    from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return _check_impl(from_env, parameter=ENV_VAR)
+    for name in (ENV_VAR, OLD_ENV_VAR):
+        from_env = os.environ.get(name, "").strip()
+        if from_env:
+            if name == OLD_ENV_VAR:
+                warnings.warn(
+                    f"{OLD_ENV_VAR} is deprecated: set {ENV_VAR} instead",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+            return checks.choice(name, from_env, IMPLS)
     return "auto"
 
 
-def _on_gpu() -> bool:
+def on_gpu() -> bool:
+    """True when TensorFlow sees a GPU (where Keras' native grouped convolution is fast)."""
     if keras.backend.backend() != "tensorflow":
         return False
     import tensorflow as tf
@@ -200,7 +205,7 @@ def resolve_impl(impl: str = "auto", *, groups: int, in_channels: int) -> str:
     """Return the implementation a layer with these sizes runs for ``impl``.
 
     An explicit name is returned as is. ``"auto"`` is first replaced by the session override
-    (:func:`set_default_impl`, then ``HELPERS_GROUPED_IMPL``); if none is set, the rule is:
+    (:func:`set_default_impl`, then ``RESNEXT_GROUPED_IMPL``); if none is set, the rule is:
 
     - ``groups == 1``: ``"native"`` (a plain convolution; Keras takes its fast path);
     - a GPU: ``"native"`` (cuDNN has grouped kernels);
@@ -215,12 +220,12 @@ def resolve_impl(impl: str = "auto", *, groups: int, in_channels: int) -> str:
     >>> resolve_impl("auto", groups=1, in_channels=64)
     'native'
     """
-    _check_impl(impl)
+    checks.choice("impl", impl, IMPLS)
     if impl == "auto":
         impl = get_default_impl()
     if impl != "auto":
         return impl
-    if groups == 1 or _on_gpu():
+    if groups == 1 or on_gpu():
         return "native"
     if direct_available():
         return "direct"
@@ -299,7 +304,7 @@ class GroupedConv2D(keras.layers.Layer):
         self.strides = _pair(strides, "strides")
         self.padding = padding
         self.use_bias = bool(use_bias)
-        self.impl = _check_impl(impl)
+        self.impl = checks.choice("impl", impl, IMPLS)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
@@ -479,316 +484,3 @@ def _out_size(size: int | None, kernel: int, stride: int, padding: str) -> int |
     if padding == "same":
         return -(-size // stride)
     return (size - kernel) // stride + 1
-
-
-# --- timing (chapter 7) -----------------------------------------------------------------------
-def _timed_step(model: keras.Model, batch: np.ndarray) -> Any:
-    """A function that runs one training step of ``model`` on ``batch`` (forward, backward, SGD
-    update; the loss is the mean square of the output) and returns its wall time in seconds."""
-    import time
-
-    import tensorflow as tf
-
-    inputs = tf.constant(batch)
-    optimizer = keras.optimizers.SGD(1e-3)
-    optimizer.build(model.trainable_variables)
-
-    @tf.function
-    def step(x: Any) -> Any:
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(model(x, training=True)))
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply(gradients, model.trainable_variables)
-        return loss
-
-    def run() -> float:
-        start = time.perf_counter()
-        step(inputs).numpy()  # .numpy() waits for the result (on a GPU too)
-        return time.perf_counter() - start
-
-    return run
-
-
-def _time_variants(
-    builders: dict[tuple[str, int], Any],
-    batch: np.ndarray,
-    repeats: int,
-    budget_s: float,
-    max_step_s: float | None,
-) -> tuple[dict[tuple[str, int], dict[str, Any]], dict[tuple[str, int], keras.Model]]:
-    """Build and time the variants ``(impl, C) -> build()`` in one run.
-
-    Each variant is built, run once (tracing and compiling: ``first_s``), twice more untimed and
-    once timed, one after the other in the given order (tracing one function after another
-    with fewer calls in between makes TensorFlow warn about retracing). Once a variant of an
-    implementation takes longer than ``max_step_s`` per step, its later (larger C) variants
-    are skipped. Then
-    the variants take turns, one timed step each per round, so that load from other processes
-    falls on all alike, until each has ``repeats`` timed steps or ``budget_s`` seconds of them.
-    """
-    steps, results, models, too_slow = {}, {}, {}, set()
-    for key, build in builders.items():
-        impl, _ = key
-        if impl in too_slow:
-            continue
-        models[key] = build()
-        steps[key] = step = _timed_step(models[key], batch)
-        first = step()
-        step()
-        step()
-        results[key] = {"samples": [step()], "first_s": first}
-        if max_step_s is not None and results[key]["samples"][0] > max_step_s:
-            too_slow.add(impl)
-    for _ in range(repeats - 1):
-        for key, step in steps.items():
-            samples = results[key]["samples"]
-            if sum(samples) < budget_s:
-                samples.append(step())
-    for timed in results.values():
-        timed["median_s"] = float(np.median(timed["samples"]))
-    return results, models
-
-
-def _check_timing(
-    impls: Any,
-    sizes: dict[str, Any],
-    repeats: Any,
-    budget_s: Any,
-    max_step_s: Any,
-    seed: Any,
-) -> list[str]:
-    if isinstance(impls, str) or not isinstance(impls, Sequence) or not impls:
-        raise ValueError(
-            f"impls={impls!r} must be a non-empty list of names from {IMPLS}"
-        )
-    for name in impls:
-        _check_impl(name, parameter="impls")
-    for name, value in {**sizes, "repeats": repeats}.items():
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | np.integer)
-            or value < 1
-        ):
-            raise ValueError(f"{name}={value!r} must be a positive int")
-    for name, value in (("budget_s", budget_s), ("max_step_s", max_step_s)):
-        if value is None and name == "max_step_s":
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            raise ValueError(f"{name}={value!r} must be a positive number of seconds")
-        if not value > 0:
-            raise ValueError(f"{name}={value!r} must be a positive number of seconds")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed={seed!r} must be a non-negative int")
-    return list(impls)
-
-
-def _timing_row(
-    impl: str, c: int, channels: int, timed: dict[str, Any] | None, multiply_adds: int
-) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "impl": impl,
-        "runs": resolve_impl(impl, groups=c, in_channels=channels),
-        "C": c,
-        "ms": None,
-        "steps": 0,
-        "first_ms": None,
-        "multiply_adds": multiply_adds,
-        "gflops": None,
-        "skipped": timed is None,
-        "device": "GPU" if _on_gpu() else "CPU",
-    }
-    if timed is not None:
-        seconds = timed["median_s"]
-        row.update(
-            ms=seconds * 1e3,
-            steps=len(timed["samples"]),
-            first_ms=timed["first_s"] * 1e3,
-            gflops=6 * multiply_adds / seconds / 1e9,
-        )
-    return row
-
-
-def time_grouped_conv(
-    cardinalities: Sequence[int] = (1, 2, 4, 8, 16, 32),
-    impls: Sequence[str] = ("native", "split", "auto"),
-    channels: int = 64,
-    batch: int = 8,
-    size: int = 16,
-    repeats: int = 5,
-    budget_s: float = 1.0,
-    max_step_s: float | None = 1.0,
-    seed: int = 0,
-) -> list[dict[str, Any]]:
-    """Time a training step of a ``channels`` -> ``channels`` 3x3 grouped convolution for every
-    implementation in ``impls`` and every number of groups in ``cardinalities``, in one run.
-
-    A step is forward, backward and an SGD update (the loss is the mean square of the output);
-    its time is the median of up to ``repeats`` steps, the variants taking turns so that load
-    from other processes falls on all alike; a variant whose steps add up to ``budget_s`` is
-    not timed again. Keras' native path can take seconds per step on a CPU at large C: once
-    a step of an implementation takes longer than ``max_step_s``, its larger cardinalities
-    are not built, and their rows say ``skipped``.
-
-    Parameters
-    ----------
-    cardinalities
-        Numbers of groups ``C``, ascending; each must divide ``channels``.
-    impls
-        Names from :data:`IMPLS`; ``"auto"`` runs what it resolves to here (column ``runs``).
-    channels, batch, size
-        Input and output channels of the layer, and the input batch
-        ``(batch, size, size, channels)``: random normal numbers drawn with ``seed``.
-    repeats, budget_s, max_step_s
-        Timed steps per variant at most; seconds after which a variant is not timed again;
-        the step time beyond which larger C of an implementation are skipped (``None``: never).
-
-    Returns
-    -------
-    list of dict
-        One row per (impl, C), impls in the given order: ``impl``, ``runs`` (the resolved
-        implementation), ``C``, ``ms`` (median milliseconds per step; ``None`` if skipped),
-        ``steps`` (timed steps), ``first_ms`` (the first call, with tracing and compiling),
-        ``multiply_adds`` (of the forward convolution on the whole batch), ``gflops`` (useful
-        billions of floating-point operations per second, ``6 * multiply_adds / seconds``:
-        two per multiply-add, and the backward pass costs about twice the forward),
-        ``skipped``, ``device`` (``"CPU"`` or ``"GPU"``).
-
-    Examples
-    --------
-    >>> rows = time_grouped_conv([1, 2], ["split"], channels=8, batch=1, size=4, repeats=1)
-    >>> [(r["impl"], r["C"], r["ms"] > 0) for r in rows]
-    [('split', 1, True), ('split', 2, True)]
-    """
-    sizes = {"channels": channels, "batch": batch, "size": size}
-    impls = _check_timing(impls, sizes, repeats, budget_s, max_step_s, seed)
-    if isinstance(cardinalities, str | bytes) or not isinstance(
-        cardinalities, Sequence
-    ):
-        raise ValueError(
-            f"cardinalities={cardinalities!r} must be a list of positive ints"
-        )
-    if not cardinalities:
-        raise ValueError("cardinalities must not be empty")
-    for c in cardinalities:
-        if (
-            isinstance(c, bool)
-            or not isinstance(c, int | np.integer)
-            or c < 1
-            or channels % c
-        ):
-            raise ValueError(
-                f"cardinalities holds {c!r}, which is not a positive int dividing "
-                f"channels={channels}"
-            )
-    cardinalities = sorted(int(c) for c in cardinalities)
-    x = (
-        np.random.default_rng(seed)
-        .normal(size=(batch, size, size, channels))
-        .astype("float32")
-    )
-
-    def builder(c: int, impl: str) -> Any:
-        def build() -> keras.Model:
-            inputs = keras.Input((size, size, channels))
-            layer = GroupedConv2D(channels, 3, groups=c, impl=impl, name="conv")
-            return keras.Model(inputs, layer(inputs))
-
-        return build
-
-    def multiply_adds(c: int) -> int:  # of the forward convolution on the whole batch
-        return 9 * (channels // c) * channels * size * size * batch
-
-    builders = {(impl, c): builder(c, impl) for impl in impls for c in cardinalities}
-    timed, _ = _time_variants(builders, x, repeats, budget_s, max_step_s)
-    return [
-        _timing_row(impl, c, channels, timed.get((impl, c)), multiply_adds(c))
-        for impl in impls
-        for c in cardinalities
-    ]
-
-
-def time_resnext_blocks(
-    shapes: Sequence[tuple[int, int]] = ((1, 64), (32, 4)),
-    impls: Sequence[str] = ("native", "auto"),
-    channels: int = 256,
-    batch: int = 8,
-    size: int = 8,
-    repeats: int = 5,
-    budget_s: float = 1.0,
-    max_step_s: float | None = None,
-    seed: int = 0,
-) -> list[dict[str, Any]]:
-    """Time a training step of whole ResNeXt blocks (:func:`helpers.models.resnext_block`,
-    form (c), ``channels`` in and out) of the shapes ``(C, d)``, for every implementation of
-    their grouped convolution in ``impls``, in one run (as :func:`time_grouped_conv` does).
-
-    Parameters
-    ----------
-    shapes
-        ``(cardinality, bottleneck_width)`` pairs, e.g. the ResNet block ``(1, 64)`` and the
-        ResNeXt block ``(32, 4)`` of equal complexity (the paper's Table 2).
-    impls, channels, batch, size, repeats, budget_s, max_step_s, seed
-        As in :func:`time_grouped_conv`.
-
-    Returns
-    -------
-    list of dict
-        One row per (impl, shape), with the keys of :func:`time_grouped_conv` (``C`` and ``d``
-        describe the block; ``multiply_adds`` counts the whole block on the whole batch) and
-        ``params`` (learned parameters of the block).
-
-    Examples
-    --------
-    >>> rows = time_resnext_blocks([(2, 2)], ["split"], channels=8, batch=1, size=4, repeats=1)
-    >>> [(r["C"], r["d"], r["ms"] > 0) for r in rows]
-    [(2, 2, True)]
-    """
-    from helpers import complexity
-    from helpers.models import resnext_block
-
-    sizes = {"channels": channels, "batch": batch, "size": size}
-    impls = _check_timing(impls, sizes, repeats, budget_s, max_step_s, seed)
-    if (
-        isinstance(shapes, str | bytes)
-        or not isinstance(shapes, Sequence)
-        or not shapes
-    ):
-        raise ValueError(f"shapes={shapes!r} must be a non-empty list of (C, d) pairs")
-    for shape in shapes:
-        ok = isinstance(shape, Sequence) and len(shape) == 2
-        if not ok or not all(isinstance(v, int | np.integer) and v > 0 for v in shape):
-            raise ValueError(
-                f"shapes holds {shape!r}, which is not a (C, d) pair of positive ints"
-            )
-    shapes = [(int(c), int(d)) for c, d in shapes]
-    x = (
-        np.random.default_rng(seed)
-        .normal(size=(batch, size, size, channels))
-        .astype("float32")
-    )
-
-    def builder(c: int, d: int, impl: str) -> Any:
-        def build() -> keras.Model:
-            inputs = keras.Input((size, size, channels))
-            outputs = resnext_block(
-                inputs, channels, c, d, grouped_impl=impl, name="block"
-            )
-            return keras.Model(inputs, outputs)
-
-        return build
-
-    # _time_variants keys variants by (impl, index) and skips later ones of a slow impl.
-    builders = {(impl, i): builder(c, d, impl) for impl in impls for i, (c, d) in
-                enumerate(shapes)}  # fmt: skip
-    timed, models = _time_variants(builders, x, repeats, budget_s, max_step_s)
-    rows = []
-    for impl in impls:
-        for i, (c, d) in enumerate(shapes):
-            model = models.get((impl, i)) or builder(c, d, impl)()
-            counted = complexity.count(model)
-            row = _timing_row(
-                impl, c, c * d, timed.get((impl, i)), counted.multiply_adds * batch
-            )
-            row.update(d=d, params=counted.params)
-            rows.append(row)
-    return rows

@@ -41,8 +41,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -62,7 +60,6 @@ __all__ = [
     "main",
     "run_grid",
     "run_sweep",
-    "summarize",
 ]
 
 PRECOMPUTED_DIR = Path(__file__).resolve().parent / "precomputed"
@@ -199,7 +196,7 @@ def run_grid(
         if key not in datasets:
             datasets[key] = data_module.load(**load_kwargs)
         training.model_config(model, datasets[key])
-        training._check_args(
+        training.check_args(
             **{
                 "epochs": training.DEFAULT_EPOCHS,
                 "seed": 0,
@@ -225,66 +222,6 @@ def run_grid(
                 )
             )
     return runs
-
-
-def _lookup(run: dict[str, Any], by: str) -> Any:
-    config = run["config"]
-    if by.startswith("data."):
-        return config["data"].get(by[len("data.") :])
-    if by in config.get("model", {}):
-        return config["model"][by]
-    if by in config:
-        return config[by]
-    raise ValueError(f"by={by!r} is neither a model config key nor a run config key")
-
-
-def _metric(run: dict[str, Any], metric: str) -> float:
-    if metric in ("test_accuracy", "params"):
-        return float(run[metric])
-    if metric == "seconds":
-        return float(sum(run["history"]["seconds"]))
-    if metric in run["history"]:
-        value = run["history"][metric][-1]
-        return math.nan if value is None else float(value)
-    raise ValueError(
-        f"metric must be a history key, 'test_accuracy', 'params' or 'seconds', got {metric!r}"
-    )
-
-
-def summarize(
-    runs: Sequence[dict[str, Any]], by: str, metric: str = "val_accuracy"
-) -> list[dict[str, Any]]:
-    """Mean and standard deviation of ``metric`` over the seeds, for each value of ``by``.
-
-    ``metric`` is a history key (its last epoch), ``"test_accuracy"``, ``"params"`` or
-    ``"seconds"`` (total training time); ``by`` a model config key, a run config key such as
-    ``"epochs"``, or ``"data.<knob>"``. Returns ``[{by: value, "mean", "std", "n", "values"}]``
-    in the order the values first appear.
-
-    Examples
-    --------
-    >>> runs = [{"config": {"model": {"cardinality": c}}, "history": {"val_accuracy": [a]}}
-    ...         for c, a in [(1, 0.8), (1, 0.9), (2, 0.95)]]
-    >>> [(s["cardinality"], round(s["mean"], 2), s["n"]) for s in summarize(runs, "cardinality")]
-    [(1, 0.85, 2), (2, 0.95, 1)]
-    """
-    groups: dict[str, tuple[Any, list[float]]] = {}
-    for run in runs:
-        value = _lookup(run, by)
-        key = json.dumps(value, sort_keys=True)
-        groups.setdefault(key, (value, []))[1].append(_metric(run, metric))
-    rows = []
-    for value, values in groups.values():
-        rows.append(
-            {
-                by: value,
-                "mean": statistics.fmean(values),
-                "std": statistics.stdev(values) if len(values) > 1 else 0.0,
-                "n": len(values),
-                "values": values,
-            }
-        )
-    return rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -625,9 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = run_sweep(args.name, progress="line", cache=not args.no_cache)
     elapsed = time.perf_counter() - start
     trained = sum(sum(r["history"]["seconds"]) for r in result["runs"])
-    run_cache._atomic_write_text(
-        out, json.dumps(result, indent=1, sort_keys=True) + "\n"
-    )
+    run_cache.write_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(
         f"wrote {out}: {len(result['runs'])} runs, {trained:.0f} s of training "
         f"(recorded in the runs), {elapsed:.0f} s now"

@@ -8,10 +8,11 @@ in seconds.
 
 The optimizer is Adam with the learning rate following a cosine decay from
 ``learning_rate`` to zero over all training steps (``optimizer="adam"``, the default), or SGD
-with Nesterov momentum 0.9 and the same schedule (``optimizer="sgd"``, as in the ResNeXt
-paper, which also used weight decay; we leave it out because our runs are a few epochs long).
-Adam reaches high accuracy in few epochs without tuning, which is what a chapter that trains
-in seconds needs.
+with Nesterov momentum 0.9 and the same schedule (``optimizer="sgd"``). Both are this book's
+choice, not the ResNeXt paper's: the paper trains with SGD, momentum 0.9 and weight decay, and
+divides the learning rate by 10 at fixed points (a step schedule). Adam with a cosine decay
+reaches high accuracy in few epochs without tuning, which is what a chapter that trains in
+seconds needs; we leave weight decay out because our runs are a few epochs long.
 
 Examples
 --------
@@ -24,17 +25,18 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import helpers
 from helpers import cache as run_cache
+from helpers import checks, defaults
 from helpers import data as data_module
 from helpers.notebook import in_book_build
 
@@ -48,31 +50,16 @@ __all__ = [
     "OPTIMIZERS",
     "gradient_norms",
     "model_config",
+    "retrain",
     "run_config",
-    "step_seconds",
     "train",
 ]
 
-# The book's default small ResNeXt (keys of helpers.models.build_model, the contract's default
-# config): stage widths 64, 128, 256 with 4 paths of 4, 8, 16 channels. Tuned together with the
-# default synthetic data (helpers.data.SYNTHETIC_DEFAULTS): with Adam at 1e-2 (cosine decay) it
-# passes 95% validation accuracy (98-99% for seeds 0-2) in DEFAULT_EPOCHS epochs of 2,000
-# images, about 2.5 s each on two CPU cores.
-DEFAULT_MODEL: dict[str, Any] = {
-    "block": "resnext",
-    "stages": [1, 1, 1],
-    "stem_width": 16,
-    "width": 64,
-    "cardinality": 4,
-    "bottleneck_width": 4,
-    "num_classes": 10,
-    "input_shape": [32, 32, 3],
-    "preact": False,
-    "grouped_impl": "auto",
-}
-DEFAULT_EPOCHS = 6
-DEFAULT_LEARNING_RATE = 1e-2
-DEFAULT_BATCH_SIZE = 64
+# The defaults live in helpers.defaults; these names are how chapters have always read them.
+DEFAULT_MODEL: dict[str, Any] = defaults.MODEL
+DEFAULT_EPOCHS = defaults.EPOCHS
+DEFAULT_LEARNING_RATE = defaults.LEARNING_RATE
+DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 OPTIMIZERS = ("adam", "sgd")
 _EVAL_BATCH_SIZE = 250
 
@@ -80,27 +67,6 @@ _EVAL_BATCH_SIZE = 250
 # --------------------------------------------------------------------------------------------
 # Validation and configs
 # --------------------------------------------------------------------------------------------
-
-
-def _positive_int(param: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{param} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _build_model_defaults() -> dict[str, Any] | None:
-    """Keyword defaults of helpers.models.build_model, or None if it takes **kwargs only."""
-    from helpers.models import build_model
-
-    params = inspect.signature(build_model).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        return None
-    return {
-        p.name: p.default
-        for p in params
-        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-        and p.default is not p.empty
-    }
 
 
 def _jsonable(value: Any) -> Any:
@@ -134,16 +100,13 @@ def model_config(
     if dataset is not None:
         full.setdefault("num_classes", dataset.num_classes)
         full.setdefault("input_shape", list(dataset.input_shape))
-    defaults = _build_model_defaults()
-    if defaults is not None:
-        unknown = sorted(set(full) - set(defaults))
-        if unknown:
-            raise ValueError(
-                f"model config key {unknown[0]!r} is not a parameter of build_model "
-                f"(got {unknown[0]}={full[unknown[0]]!r}; it takes {', '.join(defaults)})"
-            )
-        full = {**defaults, **full}
-    full = _jsonable(full)
+    unknown = sorted(set(full) - set(defaults.BUILD_MODEL))
+    if unknown:
+        raise ValueError(
+            f"model config key {unknown[0]!r} is not a parameter of build_model "
+            f"(got {unknown[0]}={full[unknown[0]]!r}; it takes {', '.join(defaults.BUILD_MODEL)})"
+        )
+    full = _jsonable({**defaults.BUILD_MODEL, **full})
     if dataset is not None:
         if full.get("num_classes") != dataset.num_classes:
             raise ValueError(
@@ -181,27 +144,17 @@ def run_config(
     )
 
 
-def _check_args(
+def check_args(
     epochs: Any, seed: Any, batch_size: Any, learning_rate: Any, optimizer: Any
 ) -> tuple[int, int, int, float, str]:
-    epochs = _positive_int("epochs", epochs)
-    batch_size = _positive_int("batch_size", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, int | float | np.number)
-        or not math.isfinite(learning_rate)
-        or learning_rate <= 0
-    ):
-        raise ValueError(
-            f"learning_rate must be a positive number, got {learning_rate!r}"
-        )
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(
-            f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}"
-        )
-    return epochs, int(seed), batch_size, float(learning_rate), optimizer
+    epochs = checks.positive_int("epochs", epochs)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    seed = checks.seed("seed", seed)
+    learning_rate = checks.number("learning_rate", learning_rate, low=0)
+    if learning_rate == 0:
+        raise ValueError("learning_rate must be a positive number, got learning_rate=0")
+    checks.choice("optimizer", optimizer, OPTIMIZERS)
+    return epochs, seed, batch_size, learning_rate, optimizer
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,16 +273,6 @@ def _describe(model: dict[str, Any] | None, name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _from_logits(model: keras.Model) -> bool:
-    """False when the model ends in a softmax (probabilities), True for raw logits."""
-    last = model.layers[-1]
-    activation = getattr(last, "activation", None)
-    name = getattr(activation, "__name__", "") if activation is not None else ""
-    if last.__class__.__name__ == "Softmax" or name == "softmax":
-        return False
-    return True
-
-
 def _finite(values: list[float]) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in values]
 
@@ -340,8 +283,11 @@ def _fit(
     config: dict[str, Any],
     progress_mode: str,
     label: str,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, Any]:
     import keras
+
+    from helpers.models import from_logits
 
     epochs, seed = config["epochs"], config["seed"]
     batch_size, learning_rate = config["batch_size"], config["learning_rate"]
@@ -358,9 +304,7 @@ def _fit(
         )
     model.compile(
         optimizer=optimizer,
-        loss=keras.losses.SparseCategoricalCrossentropy(
-            from_logits=_from_logits(model)
-        ),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits(model)),
         metrics=["accuracy"],
     )
 
@@ -395,6 +339,8 @@ def _fit(
         history["val_accuracy"].append(float(val_accuracy))
         history["seconds"].append(seconds)
         progress.end_epoch(epoch, {k: v[-1] for k, v in history.items()})
+        if on_epoch is not None:
+            on_epoch(epoch, {k: v[-1] for k, v in history.items()})
     _, test_accuracy = model.evaluate(
         _batches(dataset.x_test, dataset.y_test, _EVAL_BATCH_SIZE), verbose=0
     )
@@ -437,6 +383,7 @@ def train(
     optimizer: str = "adam",
     cache: bool = True,
     progress: bool | str | None = None,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, Any]:
     """Train a model and return the run: config, per-epoch history, test accuracy, params.
 
@@ -461,6 +408,9 @@ def train(
         ``None``: a progress bar in a live notebook or terminal, one line per run in the book
         build (``RESNEXT_BOOK_BUILD=1``). ``False``: silent. ``"widget"``, ``"text"``,
         ``"line"`` force one style.
+    on_epoch
+        Called as ``on_epoch(epoch, logs)`` after each epoch (``logs``: that epoch's values of
+        the history), e.g. to move a progress bar of the caller's own.
 
     Returns
     -------
@@ -475,7 +425,7 @@ def train(
     >>> run["history"]["val_accuracy"]  # doctest: +SKIP
     [0.8...]
     """
-    epochs, seed, batch_size, learning_rate, optimizer = _check_args(
+    epochs, seed, batch_size, learning_rate, optimizer = check_args(
         epochs, seed, batch_size, learning_rate, optimizer
     )
     progress_mode = _progress_mode(progress)
@@ -498,7 +448,7 @@ def train(
 
             _seed_everything(seed)
             model = build_model(**model_cfg)
-            return _fit(model, dataset, config, progress_mode, label)
+            return _fit(model, dataset, config, progress_mode, label, on_epoch)
 
         if cache:
             return run_cache.cached(config, compute)
@@ -517,120 +467,32 @@ def train(
         described, dataset, epochs, seed, batch_size, learning_rate, optimizer
     )
     _seed_everything(seed)
-    return _fit(model, dataset, config, progress_mode, model.name)
+    return _fit(model, dataset, config, progress_mode, model.name, on_epoch)
 
 
-def step_seconds(
-    models: Any,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    rounds: int = 10,
-    warmup: int = 2,
-    seed: int = 0,
-    statistic: str = "median",
-) -> dict[str, float]:
-    """Wall time of one training step (forward, backward, Adam update) of each model.
-
-    The models are timed in turn, one step of each per round after ``warmup`` steps each, so
-    that a change in the machine's load during the measurement affects all of them alike. The
-    inputs are random images and labels of each model's input shape, drawn with ``seed``; the
-    time is that of the computation, without the data pipeline.
-
-    Parameters
-    ----------
-    models
-        ``{name: keras.Model}`` (built models; a softmax output is detected as in :func:`train`).
-    batch_size
-        Images per step.
-    rounds
-        Timed steps per model.
-    warmup
-        Untimed steps per model first (the first runs of a freshly traced step are slower).
-    seed
-        Seed of the random inputs and labels.
-    statistic
-        ``"median"`` of the timed steps, or ``"min"``: on a machine shared with other work the
-        fastest step is the better estimate of what the computation itself costs.
-
-    Returns
-    -------
-    dict
-        ``{name: seconds per step}`` in the order of ``models``.
+def retrain(
+    run: dict[str, Any], cache: bool = False, progress: bool | str | None = None
+) -> dict[str, Any]:
+    """Train again with exactly the settings a run records (model, data, epochs, seed, batch
+    size, learning rate, optimizer), e.g. to check that a shipped run reproduces.
 
     Examples
     --------
-    >>> from helpers import models
-    >>> net = models.build_model(stages=[1], width=16, stem_width=8, cardinality=2,
-    ...                          bottleneck_width=2, input_shape=[8, 8, 3])
-    >>> times = step_seconds({"tiny": net}, batch_size=4, rounds=2, warmup=1)
-    >>> list(times), times["tiny"] > 0
-    (['tiny'], True)
+    >>> from helpers import sweep
+    >>> shipped = sweep.load_precomputed("depth")["runs"][0]
+    >>> again = retrain(shipped, progress=False)  # doctest: +SKIP
+    >>> again["config"] == shipped["config"]  # doctest: +SKIP
+    True
     """
-    from collections.abc import Mapping
-
-    if not isinstance(models, Mapping) or not models:
-        raise ValueError(
-            f"models must be a non-empty dict {{name: keras.Model}}, got {models!r:.80}"
-        )
-    for name, model in models.items():
-        if not hasattr(model, "trainable_variables") or not hasattr(
-            model, "input_shape"
-        ):
-            raise ValueError(
-                f"models[{name!r}] must be a built keras.Model, got {type(model).__name__}"
-            )
-    batch_size = _positive_int("batch_size", batch_size)
-    rounds = _positive_int("rounds", rounds)
-    if (
-        isinstance(warmup, bool)
-        or not isinstance(warmup, int | np.integer)
-        or warmup < 0
-    ):
-        raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if statistic not in ("median", "min"):
-        raise ValueError(f"statistic must be 'median' or 'min', got {statistic!r}")
-    import keras
-    import tensorflow as tf
-
-    rng = np.random.default_rng(seed)
-    steps = {}
-    for name, model in models.items():
-        shape = tuple(model.input_shape[1:])
-        classes = int(model.output_shape[-1])
-        x = tf.constant(rng.random((batch_size, *shape), dtype=np.float32))
-        y = tf.constant(rng.integers(0, classes, size=batch_size))
-        loss_fn = keras.losses.SparseCategoricalCrossentropy(
-            from_logits=_from_logits(model)
-        )
-        optimizer = keras.optimizers.Adam(learning_rate=1e-3)
-        optimizer.build(model.trainable_variables)
-
-        def make_step(model=model, optimizer=optimizer, loss_fn=loss_fn, x=x, y=y):
-            def step() -> Any:
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(y, model(x, training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply(grads, model.trainable_variables)
-                return loss
-
-            # Traced once here; a concrete function is called without tf.function's retracing
-            # bookkeeping (which would warn about one step function traced per model).
-            concrete = tf.function(step).get_concrete_function()
-            return lambda: float(concrete())
-
-        steps[name] = make_step()
-    for step in steps.values():
-        for _ in range(warmup):
-            step()
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(rounds):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
-    reduce = np.median if statistic == "median" else np.min
-    return {name: float(reduce(values)) for name, values in times.items()}
+    config = run["config"]
+    keys = ("epochs", "seed", "batch_size", "learning_rate", "optimizer")
+    return train(
+        config["model"],
+        data_module.from_config(config["data"]),
+        cache=cache,
+        progress=progress,
+        **{key: config[key] for key in keys},
+    )
 
 
 def gradient_norms(
@@ -698,11 +560,11 @@ def gradient_norms(
     import keras
     import tensorflow as tf
 
-    from helpers.models import _all_layers
+    from helpers import models as models_module
 
     kernels = [
         (layer, layer.kernel)
-        for layer in _all_layers(model)
+        for layer in models_module.all_layers(model)
         if getattr(layer, "kernel", None) is not None
         and getattr(layer, "trainable", False)
     ]
@@ -710,7 +572,7 @@ def gradient_norms(
         raise ValueError(f"model {model.name!r} has no convolution or dense kernels")
     saved = [v.numpy() for v in model.non_trainable_variables]  # BN moving statistics
     loss_fn = keras.losses.SparseCategoricalCrossentropy(
-        from_logits=_from_logits(model)
+        from_logits=models_module.from_logits(model)
     )
     with tf.GradientTape() as tape:
         loss = loss_fn(tf.constant(y), model(tf.constant(x), training=bool(training)))

@@ -8,7 +8,7 @@ Three things, from the simplest:
   training and validation curves of the chosen run, drawn as inline SVG, with a numeric readout.
   Everything (data and the JavaScript of ``helpers/static/explorer.js``) is inside the HTML, so
   it works in the static book, in JupyterLab, in Colab and in a saved page, offline.
-* :func:`live_explorer` - ipywidgets controls that train a configuration with
+* :class:`helpers.live.LiveExplorer` - ipywidgets sliders that train a configuration with
   :func:`helpers.training.train` and overlay its curves on the earlier ones; needs a kernel.
 
 :func:`explorer` picks: the static explorer in the book build (and wherever no kernel frontend
@@ -28,10 +28,8 @@ True
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
-import inspect
 import io
 import itertools
 import json
@@ -39,26 +37,21 @@ import math
 import os
 import re
 import secrets
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-import ipywidgets
-
 from helpers import plots
+from helpers import runs as records
 
 __all__ = [
     "CombinedExplorer",
-    "LiveExplorer",
     "StaticChoice",
     "StaticExplorer",
     "explorer",
     "figure_to_svg",
-    "live_explorer",
     "static_choice",
     "static_explorer",
-    "valid_cardinalities",
 ]
 
 _COUNTER = itertools.count(1)
@@ -306,7 +299,7 @@ def static_explorer(
     # Slider values: the sorted distinct values present in the runs.
     slider_values: list[list[Any]] = []
     for key in sliders:
-        present = [plots.config_value(r, key, None) for r in runs]
+        present = [records.setting(r, key, None) for r in runs]
         if all(v is None for v in present):
             raise ValueError(
                 f"sliders: unknown setting {key!r}: no run has it in config, config['model'] "
@@ -323,7 +316,7 @@ def static_explorer(
     def index_of(run: Mapping[str, Any]) -> list[int]:
         out = []
         for key, values in zip(sliders, slider_values, strict=True):
-            code = json.dumps(_finite(plots.config_value(run, key)), sort_keys=True)
+            code = json.dumps(_finite(records.setting(run, key)), sort_keys=True)
             out.append(
                 [json.dumps(_finite(v), sort_keys=True) for v in values].index(code)
             )
@@ -357,7 +350,7 @@ def static_explorer(
                 "name": str(metric),
                 "train": train_key,
                 "val": val_key,
-                "label": plots.metric_label(base),
+                "label": records.metric_label(base),
                 "scale": scale,
                 "ymin": lo,
                 "ymax": hi,
@@ -403,7 +396,7 @@ def static_explorer(
             other = runs[by_index[idx]["_pos"]]
             differ = _differing_settings(other, run)
             combo = ", ".join(
-                f"{k}={plots._format_value(slider_values[n][idx[n]])}"
+                f"{k}={records.format_value(slider_values[n][idx[n]])}"
                 for n, k in enumerate(sliders)
             )
             raise ValueError(
@@ -438,14 +431,14 @@ def static_explorer(
 
     slider_data = []
     for n, (key, values) in enumerate(zip(sliders, slider_values, strict=True)):
-        short = plots.SHORT_NAMES.get(key, key)
-        value_labels = [plots._format_value(v) for v in values]
+        short = records.SHORT_NAMES.get(key, key)
+        value_labels = [records.format_value(v) for v in values]
         slider_data.append(
             {
                 "key": key,
                 "short": short,
                 "label": labels.get(
-                    key, plots.KEY_LABELS.get(key, key.replace("_", " "))
+                    key, records.KEY_LABELS.get(key, key.replace("_", " "))
                 ),
                 "values": _finite(values),
                 "labels": value_labels,
@@ -527,7 +520,7 @@ def _legend_html(first_slider: Mapping[str, Any], context: bool) -> str:
 
 
 def _differing_settings(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
-    fa, fb = plots._flatten_config(a), plots._flatten_config(b)
+    fa, fb = records.flat_config(a), records.flat_config(b)
     return sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
 
 
@@ -721,7 +714,7 @@ def static_choice(
     unknown = [k for k in captions if k not in figures_or_svgs]
     if unknown:
         raise ValueError(f"captions: {unknown[0]!r} is not one of the values {keys}")
-    labels = [plots._format_value(k) for k in keys]
+    labels = [records.format_value(k) for k in keys]
     start = keys.index(initial) if initial is not None else 0
     panels = []
     for i, key in enumerate(keys):
@@ -757,522 +750,6 @@ def static_choice(
 
 
 # --------------------------------------------------------------------------------------------
-# Live explorer (ipywidgets)
-# --------------------------------------------------------------------------------------------
-
-_FALLBACK_MODEL: dict[str, Any] = {
-    "block": "resnext",
-    "stages": [1, 1, 1],
-    "stem_width": 16,
-    "width": 64,
-    "cardinality": 4,
-    "bottleneck_width": 4,
-}
-_FALLBACK_DATASETS = ("synthetic", "digits", "noise", "cifar10")
-
-
-def _default_model() -> dict[str, Any]:
-    try:
-        from helpers.training import DEFAULT_MODEL
-    except Exception:  # noqa: BLE001 - training (TensorFlow) may be unavailable
-        return dict(_FALLBACK_MODEL)
-    return dict(DEFAULT_MODEL)
-
-
-def _dataset_names() -> tuple[str, ...]:
-    try:
-        from helpers.data import DATASETS
-    except Exception:  # noqa: BLE001
-        return _FALLBACK_DATASETS
-    return tuple(DATASETS)
-
-
-def _block_weights(width: int, cardinality: int, bottleneck_width: int) -> int:
-    """Convolution weights of a ResNeXt bottleneck block (1x1, grouped 3x3, 1x1), no biases."""
-    group_width = cardinality * bottleneck_width
-    return (
-        width * group_width + 9 * group_width * bottleneck_width + group_width * width
-    )
-
-
-def _equal_complexity_width(
-    cardinality: int, width: int, reference: tuple[int, int]
-) -> int:
-    """The bottleneck width d that keeps a block's weights closest to the reference (C, d)'s.
-
-    Uses :func:`helpers.complexity.bottleneck_width_for` (budget = the reference block's
-    weights, channels = ``width``) when it can be imported; otherwise solves
-    ``C*d*(2*width + 9*d) = weights(reference)`` for d and takes the nearest whole d >= 1.
-    """
-    budget = _block_weights(width, *reference)
-    try:
-        from helpers.complexity import bottleneck_width_for
-
-        params = inspect.signature(bottleneck_width_for).parameters
-        if "budget" in params and "channels" in params:
-            return int(bottleneck_width_for(cardinality, budget=budget, channels=width))
-    except Exception:  # noqa: BLE001 - complexity (or its TensorFlow import) unavailable
-        pass
-    c = cardinality
-    root = (-2 * width + math.sqrt(4 * width**2 + 36 * budget / c)) / 18
-    candidates = sorted({max(1, math.floor(root)), max(1, math.ceil(root))})
-    return min(candidates, key=lambda d: abs(_block_weights(width, c, d) - budget))
-
-
-def valid_cardinalities(
-    width: int, equal_complexity: bool = False, reference: tuple[int, int] | None = None
-) -> list[int]:
-    """Cardinalities the live explorer offers for a block width: the divisors of ``width``
-    (so that ``width / C`` channels per path is whole), and, with equal complexity, only
-    those that leave at least one channel per path.
-
-    Examples
-    --------
-    >>> valid_cardinalities(64)
-    [1, 2, 4, 8, 16, 32, 64]
-    """
-    width = plots._positive_int(width, "width")
-    values = [c for c in range(1, width + 1) if width % c == 0]
-    if equal_complexity and reference is not None:
-        target = _block_weights(width, *reference)
-        values = [
-            c
-            for c in values
-            if _block_weights(width, c, _equal_complexity_width(c, width, reference))
-            <= 1.5 * target
-        ]
-    return values or [reference[0]]
-
-
-def _run_key(
-    dataset: str, model: Mapping[str, Any], epochs: int, seed: int
-) -> tuple[Any, ...]:
-    """What identifies a run in the live explorer: dataset, model shape, epochs and seed."""
-    return (
-        str(dataset),
-        str(model.get("block", "resnext")),
-        json.dumps(model.get("stages")),
-        int(model.get("width", 0)),
-        int(model.get("cardinality", 1)),
-        int(model.get("bottleneck_width", 0)),
-        int(epochs),
-        int(seed),
-    )
-
-
-def _key_of_run(run: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    config = run.get("config", {})
-    model = config.get("model", {})
-    data = config.get("data", {}) or {}
-    if not _default_data(data):
-        return None  # the live explorer trains on default data only: do not mistake this run
-    try:
-        return _run_key(
-            data.get("name", "synthetic"),
-            model,
-            int(config.get("epochs", len(run["history"].get("loss", [])))),
-            int(config.get("seed", 0)),
-        )
-    except (TypeError, ValueError, KeyError):
-        return None
-
-
-def _default_data(data: Mapping[str, Any]) -> bool:
-    """True when a run's data config is what ``helpers.data.load(name)`` gives (seed 0, the
-    dataset's default sizes and knobs), the only data the live explorer trains on."""
-    if not data:
-        return True
-    try:
-        from helpers.data import DATASETS
-    except Exception:  # noqa: BLE001 - data (or its imports) unavailable: trust the run
-        return True
-    defaults = DATASETS.get(str(data.get("name", "synthetic")))
-    if defaults is None or data.get("seed", 0) != 0:
-        return False
-    return all(
-        value is None or data.get(key, value) == value
-        for key, value in defaults.items()
-    )
-
-
-def _accepts(function: Callable, name: str) -> bool:
-    try:
-        params = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
-def _figure_png(fig: Any) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-class LiveExplorer(ipywidgets.VBox):
-    """The live explorer widget; see :func:`live_explorer`.
-
-    Attributes for code and tests: ``controls`` (dict of the input widgets: ``dataset``,
-    ``cardinality``, ``equal_complexity``, ``bottleneck_width``, ``epochs``, ``seed``),
-    ``train_button``, ``clear_button``, ``progress``, ``message`` (an HTML widget),
-    ``figure_output`` (an Output widget holding the PNG), ``redraw_count``, ``cache``
-    (runs by configuration), ``shown`` (the configurations on the figure), ``train_count``.
-    """
-
-    MAX_SHOWN = 6
-
-    def __init__(
-        self,
-        dataset: str = "synthetic",
-        base_config: Mapping[str, Any] | None = None,
-        train_fn: Callable[..., dict] | None = None,
-        load_fn: Callable[[str], Any] | None = None,
-        runs: Sequence[Mapping[str, Any]] = (),
-        epochs: int | None = None,
-    ) -> None:
-        import ipywidgets as w
-
-        names = _dataset_names()
-        if dataset not in names:
-            raise ValueError(f"dataset: expected one of {list(names)}, got {dataset!r}")
-        model = _default_model()
-        if base_config is not None:
-            if not isinstance(base_config, Mapping):
-                raise ValueError(
-                    f"base_config: expected a dict, got {type(base_config).__name__}"
-                )
-            model.update(base_config)
-        width = plots._positive_int(model.get("width", 64), "base_config['width']")
-        c0 = plots._positive_int(
-            model.get("cardinality", 1), "base_config['cardinality']"
-        )
-        d0 = plots._positive_int(
-            model.get("bottleneck_width", 4), "base_config['bottleneck_width']"
-        )
-        if epochs is None:
-            try:
-                from helpers.training import DEFAULT_EPOCHS as epochs
-            except Exception:  # noqa: BLE001
-                epochs = 6
-        self.base_config = model
-        self.reference = (c0, d0)
-        self._train_fn = train_fn
-        self._load_fn = load_fn
-        self._datasets: dict[str, Any] = {}
-        self.cache: dict[tuple, dict[str, Any]] = {}
-        self.shown: list[tuple] = []
-        self.redraw_count = 0
-        self.train_count = 0
-        self.last_redraw_seconds = 0.0
-        self._syncing = False
-        for run in runs:
-            key = _key_of_run(run)
-            if key is not None:
-                self.cache[key] = dict(run)
-
-        options = valid_cardinalities(width)
-        style = {"description_width": "150px"}
-        layout = w.Layout(width="360px")
-        self.controls = {
-            "dataset": w.Dropdown(
-                options=list(names),
-                value=dataset,
-                description="dataset",
-                style=style,
-                layout=layout,
-            ),
-            "cardinality": w.Dropdown(
-                options=options,
-                value=c0 if c0 in options else options[0],
-                description="cardinality C",
-                style=style,
-                layout=layout,
-            ),
-            "equal_complexity": w.Checkbox(
-                value=False,
-                description=f"equal complexity (d from C, like C={c0}, d={d0})",
-                indent=False,
-                layout=w.Layout(width="360px"),
-            ),
-            "bottleneck_width": w.BoundedIntText(
-                value=d0,
-                min=1,
-                max=4 * width,
-                description="bottleneck width d",
-                style=style,
-                layout=layout,
-            ),
-            "epochs": w.IntSlider(
-                value=int(epochs),
-                min=1,
-                max=max(20, int(epochs)),
-                description="epochs",
-                style=style,
-                layout=layout,
-            ),
-            "seed": w.BoundedIntText(
-                value=0,
-                min=0,
-                max=10_000,
-                description="seed",
-                style=style,
-                layout=layout,
-            ),
-        }
-        self.train_button = w.Button(
-            description="Train", button_style="primary", icon="play"
-        )
-        self.clear_button = w.Button(description="Clear plot", icon="eraser")
-        self.progress = w.IntProgress(
-            value=0, min=0, max=1, description="", layout=w.Layout(width="240px")
-        )
-        self.message = w.HTML(value="")
-        self.train_output = w.Output()
-        self.figure_output = w.Output(layout=w.Layout(min_height="40px"))
-        self.train_button.on_click(self._on_train)
-        self.clear_button.on_click(self._on_clear)
-        for control in self.controls.values():
-            control.observe(self._on_change, names="value")
-        left = w.VBox(
-            [self.controls[k] for k in ("dataset", "cardinality", "equal_complexity")]
-        )
-        right = w.VBox(
-            [self.controls[k] for k in ("bottleneck_width", "epochs", "seed")]
-        )
-        buttons = w.HBox([self.train_button, self.clear_button, self.progress])
-        super().__init__(
-            [
-                w.HBox([left, right]),
-                buttons,
-                self.train_output,
-                self.message,
-                self.figure_output,
-            ],
-            layout=w.Layout(border="1px solid #ddd", padding="6px"),
-        )
-        self._on_change(None)
-
-    # -- configuration ---------------------------------------------------------------------
-
-    def model_config(self) -> dict[str, Any]:
-        """The model config the controls describe (base config with C and d replaced)."""
-        model = dict(self.base_config)
-        model["cardinality"] = int(self.controls["cardinality"].value)
-        model["bottleneck_width"] = int(self.controls["bottleneck_width"].value)
-        return model
-
-    def current_key(self) -> tuple[Any, ...]:
-        return _run_key(
-            self.controls["dataset"].value,
-            self.model_config(),
-            self.controls["epochs"].value,
-            self.controls["seed"].value,
-        )
-
-    def _label(self, key: tuple[Any, ...]) -> str:
-        dataset, _, _, _, c, d, epochs, seed = key
-        label = f"C={c}, d={d}, seed {seed}"
-        datasets = {k[0] for k in self.shown}
-        epoch_counts = {k[6] for k in self.shown}
-        if len(epoch_counts) > 1:
-            label += f", {epochs} ep."
-        if len(datasets) > 1:
-            label += f", {dataset}"
-        return label
-
-    def _say(self, text: str, kind: str = "info") -> None:
-        color = {"info": "#333", "error": "#b00020", "ok": "#1b5e20"}[kind]
-        self.message.value = f'<span style="color:{color}">{html.escape(text)}</span>'
-
-    # -- events ----------------------------------------------------------------------------
-
-    def _on_change(self, change: Any) -> None:
-        if self._syncing:  # a change made by _sync_controls itself
-            return
-        try:
-            self._syncing = True
-            try:
-                self._sync_controls(change)
-            finally:
-                self._syncing = False
-            key = self.current_key()
-            label = self._describe_key(key)
-            if key in self.cache:
-                self._show(key)
-                self._say(f"{label}: trained before, shown from the cache.", "ok")
-            else:
-                self._say(f"{label}: not trained yet. Press Train.")
-        except Exception as err:  # noqa: BLE001 - a widget reports, it does not raise
-            self._say(f"Could not update: {err}", "error")
-
-    def _sync_controls(self, change: Any) -> None:
-        """Offer only valid cardinalities; with equal complexity, set d from C."""
-        equal = bool(self.controls["equal_complexity"].value)
-        width = int(self.base_config.get("width", 64))
-        d_box = self.controls["bottleneck_width"]
-        card = self.controls["cardinality"]
-        options = valid_cardinalities(width, equal, self.reference)
-        if tuple(card.options) != tuple(options):
-            current = card.value
-            card.options = options
-            card.value = current if current in options else options[0]
-        d_box.disabled = equal
-        if equal:
-            d_box.value = _equal_complexity_width(
-                int(card.value), width, self.reference
-            )
-
-    def _describe_key(self, key: tuple[Any, ...]) -> str:
-        dataset, _, _, _, c, d, epochs, seed = key
-        return f"C={c}, d={d}, {epochs} epochs, seed {seed} on {dataset}"
-
-    def _on_clear(self, _button: Any = None) -> None:
-        self.shown = []
-        self.figure_output.outputs = ()
-        self._say("Plot cleared; trained runs stay in the cache.")
-
-    def _on_train(self, _button: Any = None) -> None:
-        key = self.current_key()
-        label = self._describe_key(key)
-        if key in self.cache:
-            self._show(key)
-            self._say(f"{label}: trained before, shown from the cache.", "ok")
-            return
-        self.train_button.disabled = True
-        epochs = int(self.controls["epochs"].value)
-        self.progress.max = epochs
-        self.progress.value = 0
-        self.progress.bar_style = "info"
-        self._say(f"Training {label} ...")
-        try:
-            run = self._train(key)
-        except Exception as err:  # noqa: BLE001 - e.g. CIFAR-10 offline: say so in the widget
-            self.progress.bar_style = "danger"
-            self._say(f"Training {label} failed: {type(err).__name__}: {err}", "error")
-            return
-        finally:
-            self.train_button.disabled = False
-        self.train_count += 1
-        self.progress.value = epochs
-        self.progress.bar_style = "success"
-        self.cache[key] = run
-        self._show(key)
-        final = run.get("history", {}).get("val_accuracy") or [None]
-        accuracy = (
-            f", validation accuracy {100 * final[-1]:.1f}%"
-            if final[-1] is not None
-            else ""
-        )
-        self._say(f"Trained {label}{accuracy}.", "ok")
-
-    def _train(self, key: tuple[Any, ...]) -> dict[str, Any]:
-        train_fn = self._train_fn
-        if train_fn is None:
-            from helpers.training import train as train_fn
-        dataset_name = key[0]
-        if dataset_name not in self._datasets:
-            load = self._load_fn
-            if load is None:
-                from helpers.data import load
-            self._datasets[dataset_name] = load(dataset_name)
-        kwargs: dict[str, Any] = {"epochs": key[6], "seed": key[7]}
-        if _accepts(train_fn, "progress"):
-            # helpers.training draws a per-step bar; show it inside this widget while training.
-            kwargs["progress"] = "widget" if _has_kernel_frontend() else False
-        try:
-            with self.train_output:
-                run = train_fn(
-                    self.model_config(), self._datasets[dataset_name], **kwargs
-                )
-        finally:
-            self.train_output.clear_output()
-        if not isinstance(run, Mapping) or not isinstance(run.get("history"), Mapping):
-            raise ValueError(f"train_fn returned {type(run).__name__}, not a run dict")
-        return dict(run)
-
-    # -- drawing ---------------------------------------------------------------------------
-
-    def _show(self, key: tuple[Any, ...]) -> None:
-        if key in self.shown:
-            self.shown.remove(key)
-        self.shown.append(key)
-        self.shown = self.shown[-self.MAX_SHOWN :]
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Draw the curves of the shown configurations into ``figure_output`` (a PNG)."""
-        start = time.perf_counter()
-        runs = [self.cache[k] for k in self.shown]
-        if not runs:
-            self.figure_output.outputs = ()
-            return
-        labels = [self._label(k) for k in self.shown]
-        metrics = (
-            tuple(
-                m
-                for m in ("loss", "accuracy")
-                if any(m in r["history"] or "val_" + m in r["history"] for r in runs)
-            )
-            or tuple(runs[0]["history"])[:1]
-        )
-        fig = plots.training_curves(runs, labels=labels, metrics=metrics)
-        png = _figure_png(fig)
-        self.figure_output.outputs = (
-            {
-                "output_type": "display_data",
-                "data": {
-                    "image/png": base64.b64encode(png).decode("ascii"),
-                    "text/plain": f"<Figure: {', '.join(labels)}>",
-                },
-                "metadata": {},
-            },
-        )
-        self.redraw_count += 1
-        self.last_redraw_seconds = time.perf_counter() - start
-
-
-def live_explorer(
-    dataset: str = "synthetic",
-    base_config: Mapping[str, Any] | None = None,
-    train_fn: Callable[..., dict] | None = None,
-    load_fn: Callable[[str], Any] | None = None,
-    runs: Sequence[Mapping[str, Any]] = (),
-    epochs: int | None = None,
-) -> LiveExplorer:
-    """Controls that train a configuration and overlay its curves on the earlier ones.
-
-    Choose the dataset, the cardinality C (divisors of the block width), the bottleneck
-    width d (typed, or set from C to keep the block's weights equal to the base config's with
-    "equal complexity"), the epochs and the seed; press Train. Trained runs are kept: choosing a
-    configuration trained before (or given in ``runs``) replots at once, without training. The
-    last six configurations share one figure (training dashed, validation solid). Problems (an
-    offline CIFAR-10, a failed run) are reported in the widget, not raised.
-
-    Parameters
-    ----------
-    dataset
-        The dataset chosen first (a name of :func:`helpers.data.load`).
-    base_config
-        Model config the controls start from (default ``helpers.training.DEFAULT_MODEL``).
-    train_fn
-        ``train_fn(config, dataset, epochs=..., seed=...) -> run``; default
-        :func:`helpers.training.train` (imported when first needed).
-    load_fn
-        ``load_fn(name) -> dataset``; default :func:`helpers.data.load`.
-    runs
-        Runs already trained (e.g. a precomputed sweep), shown without training.
-
-    Examples
-    --------
-    >>> fake = lambda config, data, epochs, seed: {
-    ...     "config": {"model": config}, "history": {"loss": [1.0] * epochs}}
-    >>> ex = live_explorer(train_fn=fake, load_fn=lambda name: None)  # doctest: +SKIP
-    >>> ex.train_button.click()  # doctest: +SKIP
-    """
-    return LiveExplorer(dataset, base_config, train_fn, load_fn, runs, epochs)
-
-
-# --------------------------------------------------------------------------------------------
 # The chapters' entry point
 # --------------------------------------------------------------------------------------------
 
@@ -1280,7 +757,7 @@ def live_explorer(
 class CombinedExplorer:
     """The live explorer above the static one (a live notebook); displays both."""
 
-    def __init__(self, live: LiveExplorer, static: StaticExplorer) -> None:
+    def __init__(self, live: Any, static: StaticExplorer) -> None:
         self.live = live
         self.static = static
 
@@ -1312,15 +789,15 @@ def explorer(
     metrics: Sequence[str] = ("val_accuracy", "loss"),
     title: str | None = None,
     live: bool | None = None,
-    train_fn: Callable[..., dict] | None = None,
     **options: Any,
 ) -> StaticExplorer | CombinedExplorer:
     """The explorer a chapter shows: static in the book, live and static in a notebook.
 
     ``live=None`` decides: the static explorer (:func:`static_explorer`) while the book is built
     (:func:`helpers.notebook.in_book_build`) or when no kernel frontend is attached; otherwise
-    the live explorer (:func:`live_explorer`, starting from the first run's model config and
-    knowing all ``runs``) above the static one. ``live=True``/``False`` forces a choice.
+    the live explorer (:class:`helpers.live.LiveExplorer`) above the static one, both starting
+    from the run the static explorer shows first (``initial``, seed 0 unless given).
+    ``live=True``/``False`` forces a choice.
 
     Examples
     --------
@@ -1336,14 +813,13 @@ def explorer(
         live = not in_book_build() and _has_kernel_frontend()
     if not live:
         return static
+    from helpers.live import LiveExplorer
+
+    start = {"seed": 0, **(options.get("initial") or {})}
     run_list = _runs_list(runs)
-    config = run_list[0].get("config", {})
-    dataset = (config.get("data", {}) or {}).get("name", "synthetic")
-    names = _dataset_names()
-    live_widget = live_explorer(
-        dataset=dataset if dataset in names else names[0],
-        base_config=config.get("model") or None,
-        train_fn=train_fn,
-        runs=run_list,
+    first = (records.select(run_list, **start) or run_list)[0]
+    config = first["config"]
+    live_widget = LiveExplorer(
+        config.get("model"), config.get("data"), config["epochs"], config["seed"]
     )
     return CombinedExplorer(live_widget, static)

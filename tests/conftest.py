@@ -59,17 +59,6 @@ def retrain(run: dict, cache: bool = True) -> dict:
     The tests that check shipped results reproduce call this, then compare with their own
     tolerances.
     """
-    from helpers import data, training
+    from helpers import training
 
-    config = run["config"]
-    return training.train(
-        config["model"],
-        data.from_config(config["data"]),
-        epochs=config["epochs"],
-        seed=config["seed"],
-        batch_size=config["batch_size"],
-        learning_rate=config["learning_rate"],
-        optimizer=config["optimizer"],
-        cache=cache,
-        progress=False,
-    )
+    return training.retrain(run, cache=cache, progress=False)

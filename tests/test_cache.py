@@ -186,7 +186,8 @@ def test_location_order_override_env_project_home(tmp_path, monkeypatch):
     try:
         project = tmp_path / "book"
         (project / "chapters" / "deep").mkdir(parents=True)
-        (project / "_config.yml").write_text("title: x\n")
+        (project / "pyproject.toml").write_text(f"[project]\n{cache.PROJECT_MARKER}\n")
+        (project / "chapters" / "_config.yml").write_text("title: another book\n")
         monkeypatch.chdir(project / "chapters" / "deep")
         monkeypatch.delenv(cache.CACHE_ENV_VAR, raising=False)
         assert cache.cache_dir() == project.resolve() / ".cache" / "runs"

@@ -26,6 +26,7 @@ CASES = [
 def _no_override(monkeypatch):
     """Each test starts with "auto" meaning the per-device rule."""
     monkeypatch.delenv(grouped.ENV_VAR, raising=False)
+    monkeypatch.delenv(grouped.OLD_ENV_VAR, raising=False)
     grouped.set_default_impl(None)
     yield
     grouped.set_default_impl(None)
@@ -114,7 +115,7 @@ def test_unknown_impl_is_a_value_error_naming_it(monkeypatch):
     with pytest.raises(ValueError, match=r"impl='fastest'"):
         grouped.set_default_impl("fastest")
     monkeypatch.setenv(grouped.ENV_VAR, "fastest")
-    with pytest.raises(ValueError, match=r"HELPERS_GROUPED_IMPL='fastest'"):
+    with pytest.raises(ValueError, match=r"RESNEXT_GROUPED_IMPL='fastest'"):
         GroupedConv2D(16, 3, groups=4)(np.zeros((1, 4, 4, 16), "float32"))
 
 
@@ -173,3 +174,11 @@ def test_probe_works_while_tracing():
     build_inside_trace(tf.zeros((1, 4, 4, 8)))
     assert grouped._direct_ok is eager_answer
     assert layer.resolved_impl == grouped.resolve_impl("auto", groups=4, in_channels=8)
+
+
+def test_the_old_environment_variable_still_works_but_warns(monkeypatch):
+    monkeypatch.setenv(grouped.OLD_ENV_VAR, "split")
+    with pytest.warns(DeprecationWarning, match="RESNEXT_GROUPED_IMPL"):
+        assert grouped.get_default_impl() == "split"
+    monkeypatch.setenv(grouped.ENV_VAR, "dense")  # the new name wins
+    assert grouped.get_default_impl() == "dense"

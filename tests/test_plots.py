@@ -1,19 +1,17 @@
 """helpers.plots: every figure function returns a figure with the expected artists and labels,
-block diagrams draw every kind, the grouped weight matrix is block diagonal, and bad arguments
-raise ValueError naming the parameter."""
+the grouped weight matrix is block diagonal, and bad arguments raise ValueError naming the
+parameter."""
 
 from __future__ import annotations
 
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
+
+from helpers import plots
 
 matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from helpers import plots  # noqa: E402
 
 
 def fake_run(cardinality: int = 4, seed: int = 0, epochs: int = 5) -> dict:
@@ -56,21 +54,6 @@ def fresh_colours():
 
 def texts_of(fig: Figure) -> list[str]:
     return [t.get_text() for ax in fig.axes for t in ax.texts]
-
-
-# --------------------------------------------------------------------------------------------
-# colours
-# --------------------------------------------------------------------------------------------
-
-
-def test_color_for_is_stable_and_colour_blind_safe():
-    first = plots.color_for("C=1")
-    assert plots.color_for("C=32") != first
-    assert plots.color_for("C=1") == first
-    assert plots.color_for(4) == plots.color_for("4")
-    assert set(plots.PALETTE) == set(plots.OKABE_ITO.values())
-    plots.reset_colors({"C=1": "#000000"})
-    assert plots.color_for("C=1") == "#000000"
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,63 +166,6 @@ def test_bars_with_reference_and_human_numbers():
 
 
 # --------------------------------------------------------------------------------------------
-# block diagrams
-# --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", list(plots.DIAGRAM_KINDS))
-def test_block_diagram_every_kind(kind):
-    fig = plots.block_diagram(kind)
-    assert isinstance(fig, Figure)
-    texts = texts_of(fig)
-    assert any(t.startswith("convolution weights:") for t in texts)
-    assert any(t.endswith("-d in") for t in texts) and any(
-        t.endswith("-d out") for t in texts
-    )
-    boxes = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyBboxPatch"]
-    assert len(boxes) >= 2
-    has_sum = any(type(p).__name__ == "Circle" for p in fig.axes[0].patches)
-    assert has_sum == (kind != "plain")
-    # Everything drawn lies inside the figure: no label cut off.
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    width, height = fig.bbox.width, fig.bbox.height
-    for text in fig.axes[0].texts:
-        box = text.get_window_extent(renderer)
-        assert box.x0 >= -1 and box.x1 <= width + 1, text.get_text()
-        assert box.y0 >= -1 and box.y1 <= height + 1, text.get_text()
-
-
-def test_block_diagram_labels_of_the_paper():
-    texts = texts_of(plots.block_diagram("resnext_c"))
-    assert "3×3 grouped, 128→128, C=32" in texts
-    assert "1×1, 256→128" in texts and "1×1, 128→256" in texts
-    texts = texts_of(plots.block_diagram("resnext_a"))
-    assert texts.count("1×1, 256→4") == 4  # 3 paths, an ellipsis, the last path
-    assert "…" in texts and "C = 32\npaths" in texts
-    texts = texts_of(
-        plots.block_diagram("resnext_b", cardinality=2, bottleneck_width=40)
-    )
-    assert texts.count("1×1, 256→40") == 2 and "…" not in texts
-    assert "concatenate, 80 channels" in texts
-    # Forms a, b and c have the same number of weights (70,144 for 32x4d, as in the paper).
-    for kind in ("resnext_a", "resnext_b", "resnext_c"):
-        assert "convolution weights: 70,144" in texts_of(plots.block_diagram(kind))
-    texts = texts_of(plots.block_diagram("bottleneck", channels=256, bottleneck=64))
-    assert "3×3, 64→64" in texts
-
-
-def test_block_diagram_rejects_bad_input():
-    with pytest.raises(ValueError, match="kind.*'resnext_d'"):
-        plots.block_diagram("resnext_d")
-    with pytest.raises(ValueError, match="cardinality"):
-        plots.block_diagram("resnext_c", cardinality=0)
-    with pytest.raises(ValueError, match="sizes.*'cardinality'"):
-        plots.block_diagram("plain", cardinality=4)
-
-
-# --------------------------------------------------------------------------------------------
 # grouped weight matrix
 # --------------------------------------------------------------------------------------------
 
@@ -270,3 +196,51 @@ def test_grouped_weight_rejects_groups_not_dividing():
         plots.grouped_weight(12, 10, 4)
     with pytest.raises(ValueError, match="groups"):
         plots.grouped_weight(12, 12, 0)
+
+
+def test_step_times_draws_one_line_per_impl_and_names_skipped_ones():
+    rows = [
+        {"impl": "native", "C": 1, "ms": 2.0},
+        {"impl": "native", "C": 2, "ms": None},
+        {"impl": "split", "C": 1, "ms": 2.5},
+        {"impl": "split", "C": 2, "ms": 3.0},
+    ]
+    fig = plots.step_times(rows, labels={"split": "per-group"})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["native (not run for C ≥ 2)", "per-group"]
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "log"
+
+
+def test_step_times_rejects_rows_without_the_value():
+    with pytest.raises(ValueError, match="no key 'gflops'"):
+        plots.step_times([{"impl": "split", "C": 1, "ms": 1.0}], value="gflops")
+    with pytest.raises(ValueError, match="at least one row"):
+        plots.step_times([])
+
+
+def test_layer_profile_mean_band_and_log_axis():
+    fig = plots.layer_profile(
+        {"plain": [[1.0, 0.1], [4.0, 0.4]], "residual": [[1.0, 1.0], [1.0, 1.0]]},
+        "norm",
+    )
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.lines) == 2 and len(ax.collections) == 2
+    assert ax.lines[0].get_ydata() == pytest.approx([2.0, 0.2])  # geometric mean
+    assert ax.get_ylabel() == "norm"
+    linear = plots.layer_profile({"a": [[1.0, -1.0], [3.0, 1.0]]}, "value", log=False)
+    assert linear.axes[0].lines[0].get_ydata() == pytest.approx([2.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "groups, match",
+    [
+        ({}, "non-empty"),
+        ({"a": [[1.0, 2.0], [1.0]]}, "different numbers of layers"),
+        ({"a": [[1.0, 0.0]]}, "positive"),
+    ],
+)
+def test_layer_profile_rejects_bad_input(groups, match):
+    with pytest.raises(ValueError, match=match):
+        plots.layer_profile(groups, "norm")

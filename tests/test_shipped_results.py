@@ -1,7 +1,7 @@
-"""Every shipped sweep reproduces: re-train its smallest configuration and compare.
+"""Every shipped sweep reproduces: re-train one configuration of each and compare.
 
-tests/test_sweep.py, test_ch06_sweeps.py and test_ch09_axis.py already re-run one configuration
-of the cardinality sweeps; this file covers the other sweeps the chapters load.
+The configuration is the book's default shape (seed 0) in the sweeps of chapter 6, which quotes
+that run, and the smallest network of each other sweep.
 """
 
 from __future__ import annotations
@@ -9,27 +9,32 @@ from __future__ import annotations
 import pytest
 
 from conftest import retrain
-from helpers import sweep
+from helpers import defaults, sweep
+from helpers.runs import select
 
 pytestmark = pytest.mark.slow
 
-OTHER_SWEEPS = ["depth", "width_depth", "toy_example", "real_data"]
+#: Accuracy differences allowed between machines (the harder task is noisier).
+TOLERANCE = {"cardinality_hard": 0.04}
 
 
-@pytest.mark.parametrize("name", OTHER_SWEEPS)
-def test_smallest_shipped_run_reproduces(name):
-    assert name in sweep.SWEEPS, f"{name} is no longer a registered sweep"
+@pytest.mark.parametrize("name", sorted(sweep.SWEEPS))
+def test_a_shipped_run_reproduces(name):
     shipped = sweep.load_precomputed(name)
-    run = min(shipped["runs"], key=lambda r: (r["params"], r["config"]["seed"]))
-    config = run["config"]
+    if name in ("cardinality", "cardinality_hard"):
+        shape = {k: defaults.MODEL[k] for k in ("cardinality", "bottleneck_width")}
+        [run] = select(shipped["runs"], seed=0, **shape)
+    else:
+        run = min(shipped["runs"], key=lambda r: (r["params"], r["config"]["seed"]))
     again = retrain(run, cache=False)
-    assert again["config"] == config
+    assert again["config"] == run["config"]
     assert again["params"] == run["params"]
     # Same machine: identical; another CPU or library build: small floating-point differences.
+    tolerance = TOLERANCE.get(name, 0.03)
     assert again["history"]["val_accuracy"][-1] == pytest.approx(
-        run["history"]["val_accuracy"][-1], abs=0.03
+        run["history"]["val_accuracy"][-1], abs=tolerance
     )
-    assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=0.03)
+    assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=tolerance)
     assert again["history"]["loss"][0] == pytest.approx(
         run["history"]["loss"][0], rel=0.1
     )

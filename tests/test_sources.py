@@ -97,3 +97,73 @@ def test_bibliography_has_the_core_papers():
 def test_jupyter_book_is_kept_below_2():
     reqs = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert re.search(r"^jupyter-book>=1\.0\.4,<2$", reqs, flags=re.MULTILINE)
+
+
+# --- the shape of helpers ------------------------------------------------------------------
+HELPERS = ROOT / "helpers"
+MODULES = sorted(p.stem for p in HELPERS.glob("*.py") if p.stem != "__init__")
+
+
+def _imports(module: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The helpers modules ``module`` imports (anywhere in it), and the (module, name) pairs of
+    other modules' attributes it reads (``plots.color_for`` or ``from helpers.x import y``)."""
+    import ast
+
+    tree = ast.parse((HELPERS / f"{module}.py").read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    imported: set[str] = set()
+    names: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "helpers":
+            for alias in node.names:
+                if alias.name in MODULES:
+                    imported.add(alias.name)
+                    aliases[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "helpers."
+        ):
+            other = node.module.split(".")[1]
+            imported.add(other)
+            names.update((other, alias.name) for alias in node.names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in aliases:
+                names.add((aliases[node.value.id], node.attr))
+    return imported - {module}, names
+
+
+def test_helpers_has_no_import_cycle():
+    graph = {m: _imports(m)[0] for m in MODULES}
+
+    def reach(start: str, seen: set[str]) -> set[str]:
+        for other in graph[start] - seen:
+            seen.add(other)
+            reach(other, seen)
+        return seen
+
+    cycles = [m for m in MODULES if m in reach(m, set())]
+    assert not cycles, f"modules on an import cycle: {cycles}"
+
+
+def test_no_module_reads_another_modules_private_names():
+    private = {
+        (m, f"{o}.{name}")
+        for m in MODULES
+        for o, name in _imports(m)[1]
+        if name.startswith("_") and not name.startswith("__")
+    }
+    assert not private, f"private names used across modules: {sorted(private)}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_module_is_over_800_lines(module):
+    lines = (HELPERS / f"{module}.py").read_text(encoding="utf-8").count("\n")
+    assert lines <= 800, f"helpers/{module}.py has {lines} lines: split it by concern"
+
+
+def test_nothing_points_outside_the_repository():
+    sources = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("tools/*.py")]
+    sources += list(HELPERS.glob("*.py"))
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text and "/tmp/" not in text, path.name

@@ -7,8 +7,7 @@ import json
 import pytest
 
 import helpers
-from conftest import retrain
-from helpers import cache, complexity, data, sweep, training
+from helpers import cache, complexity, sweep, training
 
 TINY = {
     "stem_width": 8,
@@ -112,19 +111,6 @@ def test_bad_grids_raise_value_error_before_training(kwargs, param, monkeypatch)
         sweep.run_grid(TINY, **arguments)
 
 
-def test_summarize_gives_mean_and_spread_per_value():
-    runs = [
-        {"config": {"model": {"cardinality": c}}, "history": {"val_accuracy": [0.1, a]}}
-        for c, a in [(1, 0.80), (1, 0.90), (4, 0.95), (4, 0.97)]
-    ]
-    rows = sweep.summarize(runs, "cardinality")
-    assert [r["cardinality"] for r in rows] == [1, 4]
-    assert rows[0]["mean"] == pytest.approx(0.85) and rows[0]["n"] == 2
-    assert rows[0]["std"] == pytest.approx(0.0707, abs=1e-4)
-    with pytest.raises(ValueError, match="metric"):
-        sweep.summarize(runs, "cardinality", metric="f1")
-
-
 def test_the_cardinality_sweep_keeps_complexity_equal_and_includes_the_default():
     spec = sweep.SWEEPS["cardinality"]()
     shapes = spec.grid["model"]
@@ -196,27 +182,42 @@ def test_every_registered_sweep_ships_complete_results():
             )
 
 
-@pytest.mark.slow
-def test_a_shipped_run_reproduces():
-    """Re-run the default configuration (seed 0) of the shipped cardinality sweep."""
-    shipped = sweep.load_precomputed("cardinality")
-    default = training.model_config(training.DEFAULT_MODEL, data.load(n_train=10))
-    [run] = [
-        r
-        for r in shipped["runs"]
-        if r["config"]["model"] == default and r["config"]["seed"] == 0
-    ]
-    config = run["config"]
-    # Trained once per pytest session (the session cache starts empty); test_training's default
-    # model test trains the same configuration, so whichever runs first does the work.
-    again = retrain(run)
-    assert again["config"] == config
-    assert again["params"] == run["params"]
-    # Same machine: identical; another CPU or library build: small floating-point differences.
-    assert again["history"]["val_accuracy"][-1] == pytest.approx(
-        run["history"]["val_accuracy"][-1], abs=0.03
+def test_the_axis_keeps_the_grouped_width_and_ends_depthwise():
+    spec = sweep.SWEEPS["cardinality_axis"]()
+    shapes = [(s["cardinality"], s["bottleneck_width"]) for s in spec.grid["model"]]
+    group_width = (
+        training.DEFAULT_MODEL["cardinality"]
+        * training.DEFAULT_MODEL["bottleneck_width"]
     )
-    assert again["test_accuracy"] == pytest.approx(run["test_accuracy"], abs=0.03)
-    assert again["history"]["loss"][0] == pytest.approx(
-        run["history"]["loss"][0], rel=0.1
-    )
+    assert shapes[0] == (1, group_width)  # a ResNet bottleneck block
+    assert shapes[-1] == (group_width, 1)  # one channel per group: depthwise
+    assert all(c * d == group_width for c, d in shapes)
+    assert [c for c, _ in shapes] == [2**i for i in range(len(shapes))]
+    assert len(spec.seeds) >= 3 and spec.data == {}
+
+
+def test_the_hard_sweep_changes_only_the_data():
+    plain, hard = sweep.SWEEPS["cardinality"](), sweep.SWEEPS["cardinality_hard"]()
+    assert hard.grid == plain.grid
+    assert hard.base_config == plain.base_config
+    assert hard.seeds == plain.seeds and len(hard.seeds) >= 3
+    assert hard.train == plain.train
+    assert hard.data == {"variation": 1.0} and plain.data == {}
+
+
+def test_the_shipped_sweeps_of_chapter_6_share_their_shapes():
+    plain = sweep.load_precomputed("cardinality")
+    hard = sweep.load_precomputed("cardinality_hard")
+
+    def shapes(result):
+        return sorted(
+            (
+                r["config"]["model"]["cardinality"],
+                r["config"]["model"]["bottleneck_width"],
+            )
+            for r in result["runs"]
+        )
+
+    assert shapes(plain) == shapes(hard)
+    assert {r["config"]["data"]["variation"] for r in hard["runs"]} == {1.0}
+    assert {r["config"]["data"]["variation"] for r in plain["runs"]} == {0.5}

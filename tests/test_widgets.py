@@ -1,6 +1,5 @@
 """helpers.widgets without a browser: the static explorer's HTML (self-contained, unique ids,
-embedded JSON), the static choice, and the live explorer driven from Python with a fake
-trainer (redraws, cache, messages instead of tracebacks)."""
+embedded JSON), the static choice, and the choice between static and live explorers."""
 
 from __future__ import annotations
 
@@ -11,9 +10,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-matplotlib.use("Agg")
+from helpers import data, diagrams, plots, widgets
 
-from helpers import plots, widgets  # noqa: E402
+matplotlib.use("Agg")
 
 
 def fake_run(cardinality: int = 4, seed: int = 0, epochs: int = 5, **model) -> dict:
@@ -165,7 +164,7 @@ def test_static_explorer_accepts_a_precomputed_file_and_non_finite_values():
 
 
 def test_static_choice_and_figure_to_svg():
-    figures = {c: plots.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}
+    figures = {c: diagrams.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}
     choice = widgets.static_choice(
         figures, label="cardinality C", captions={32: "grouped"}
     )
@@ -189,121 +188,23 @@ def test_static_choice_and_figure_to_svg():
         widgets.figure_to_svg("not a figure")
 
 
-# --------------------------------------------------------------------------------------------
-# live explorer
-# --------------------------------------------------------------------------------------------
-
-
-class FakeTrainer:
-    def __init__(self, fail_on: int | None = None) -> None:
-        self.calls: list[dict] = []
-        self.fail_on = fail_on
-
-    def __call__(self, config, dataset, epochs, seed):
-        self.calls.append(dict(config, dataset=dataset, epochs=epochs, seed=seed))
-        if config["cardinality"] == self.fail_on:
-            raise ConnectionError("CIFAR-10 is not reachable")
-        run = fake_run(config["cardinality"], seed, epochs)
-        run["config"]["model"] = dict(config)
-        return run
-
-
-def make_live(**kwargs):
-    trainer = kwargs.pop("train_fn", None) or FakeTrainer()
-    explorer = widgets.live_explorer(
-        train_fn=trainer, load_fn=lambda name: f"<{name}>", **kwargs
-    )
-    return explorer, trainer
-
-
-def has_image(explorer) -> bool:
-    outputs = explorer.figure_output.outputs
-    return bool(outputs) and "image/png" in outputs[-1]["data"]
-
-
-def test_live_explorer_trains_and_redraws():
-    explorer, trainer = make_live()
-    assert explorer.redraw_count == 0 and not has_image(explorer)
-    explorer.controls["cardinality"].value = 8
-    explorer.controls["epochs"].value = 3
-    explorer.train_button.click()
-    assert len(trainer.calls) == 1
-    call = trainer.calls[0]
-    assert (
-        call["cardinality"] == 8
-        and call["epochs"] == 3
-        and call["dataset"] == "<synthetic>"
-    )
-    assert explorer.redraw_count == 1 and has_image(explorer)
-    assert "Trained C=8" in explorer.message.value
-    assert explorer.progress.value == explorer.progress.max == 3
-
-
-def test_live_explorer_replots_cached_configs_without_training():
-    explorer, trainer = make_live()
-    explorer.controls["cardinality"].value = 2
-    explorer.train_button.click()
-    explorer.controls["cardinality"].value = 16
-    explorer.train_button.click()
-    assert len(trainer.calls) == 2
-    count = explorer.redraw_count
-    explorer.controls["cardinality"].value = 2  # trained before: replot at once
-    assert explorer.redraw_count == count + 1 and len(trainer.calls) == 2
-    assert "from the cache" in explorer.message.value
-    explorer.train_button.click()  # Train on a cached config does not train again
-    assert len(trainer.calls) == 2
-    assert explorer.shown[-1] == explorer.current_key()
-
-
-def test_live_explorer_knows_given_runs():
-    explorer, trainer = make_live(runs=[fake_run(4, 0, epochs=6)], epochs=6)
-    assert explorer.controls["cardinality"].value == 4
-    assert explorer.redraw_count == 1 and has_image(explorer)  # shown at once
-    assert not trainer.calls
-
-
-def test_live_explorer_offers_only_valid_cardinalities_and_equal_complexity():
-    explorer, _ = make_live(
-        base_config={"width": 64, "cardinality": 4, "bottleneck_width": 4}
-    )
-    card = explorer.controls["cardinality"]
-    assert list(card.options) == [1, 2, 4, 8, 16, 32, 64]
-    explorer.controls["equal_complexity"].value = True
-    d_box = explorer.controls["bottleneck_width"]
-    assert d_box.disabled
-    assert 64 not in card.options and 1 in card.options
-    widths = {}
-    for c in card.options:
-        card.value = c
-        widths[c] = d_box.value
-    assert widths[4] == 4  # the reference itself
-    assert widths[1] > widths[4] > widths[16] >= 1  # fewer paths, wider paths
-    reference = widgets._block_weights(64, 4, 4)
-    for c, d in widths.items():
-        assert abs(widgets._block_weights(64, c, d) - reference) / reference < 0.5
-    explorer.controls["equal_complexity"].value = False
-    assert not d_box.disabled and 64 in card.options
-
-
-def test_live_explorer_reports_failures_in_the_widget():
-    explorer, trainer = make_live(train_fn=FakeTrainer(fail_on=8))
-    explorer.controls["cardinality"].value = 8
-    explorer.train_button.click()  # must not raise
-    assert (
-        "failed" in explorer.message.value
-        and "CIFAR-10 is not reachable" in explorer.message.value
-    )
-    assert explorer.redraw_count == 0 and not explorer.train_button.disabled
-    bad, _ = make_live(train_fn=lambda config, dataset, epochs, seed: None)
-    bad.train_button.click()
-    assert "not a run dict" in bad.message.value
-
-
-def test_live_explorer_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="dataset"):
-        widgets.live_explorer(dataset="imagenet", train_fn=FakeTrainer())
-    with pytest.raises(ValueError, match="width"):
-        widgets.live_explorer(base_config={"width": 0}, train_fn=FakeTrainer())
+def run_on(variation: float, accuracy: float) -> dict:
+    config = {**data.DATASETS["synthetic"], "name": "synthetic", "seed": 0}
+    config.update(variation=variation, generator=data.SYNTHETIC_GENERATOR_VERSION)
+    return {
+        "config": {
+            "model": {
+                "cardinality": 4,
+                "bottleneck_width": 4,
+                "width": 64,
+                "stages": [1, 1, 1],
+            },
+            "data": config,
+            "epochs": 2,
+            "seed": 0,
+        },
+        "history": {"loss": [1.0, 0.5], "accuracy": [0.5, accuracy]},
+    }
 
 
 def test_explorer_is_static_in_the_book_build(monkeypatch):
@@ -312,8 +213,34 @@ def test_explorer_is_static_in_the_book_build(monkeypatch):
     monkeypatch.delenv("RESNEXT_BOOK_BUILD")
     # No kernel here (pytest): static as well.
     assert isinstance(widgets.explorer(RUNS), widgets.StaticExplorer)
-    combined = widgets.explorer(RUNS, live=True, train_fn=FakeTrainer())
+
+
+def test_the_live_explorer_starts_where_the_static_one_does(tmp_path):
+    from helpers import cache
+
+    previous = cache.set_cache_dir(tmp_path)
+    try:
+        runs = [fake_run(c, s, epochs=2, bottleneck_width=d) for c, d in ((1, 11), (4, 4))
+                for s in (0, 1)]  # fmt: skip
+        for run in runs:
+            run["config"]["data"] = data.load(n_train=32, n_val=16, n_test=16).config
+        combined = widgets.explorer(runs, live=True, initial={"cardinality": 4})
+    finally:
+        cache.set_cache_dir(previous)
     assert isinstance(combined, widgets.CombinedExplorer)
     assert combined.static.html in combined._repr_html_()
-    # The live part starts from the runs' model and already knows them.
-    assert len(combined.live.cache) == len(RUNS)
+    live = combined.live
+    assert (live.cardinality.value, live.bottleneck_width.value) == (4, 4)
+    assert (live.epochs.value, live.seed.value) == (2, 0)
+
+
+def test_the_seed_slider_reads_the_run_seed_not_the_model_seed():
+    """A trained run's model config holds ``"seed": None``; the run's seed is one level up."""
+    runs = []
+    for seed in (0, 1):
+        run = run_on(0.5, 0.8 + seed / 10)
+        run["config"]["model"]["seed"] = None
+        run["config"]["seed"] = seed
+        runs.append(run)
+    explorer = widgets.static_explorer(runs, sliders=("cardinality", "seed"))
+    assert explorer.data["sliders"][1]["values"] == [0, 1]

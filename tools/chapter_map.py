@@ -5,6 +5,7 @@ The map is committed; rerun this script after adding or renaming a chapter.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -20,33 +21,47 @@ PARTS = {
     "Cardinality": "#E69F00",
     "In practice": "#009E73",
 }
-CHAPTERS = [
-    (
-        "1",
-        "Skip connections",
-        "why deep plain nets\nfail to train",
-        "From ResNet to ResNeXt",
-    ),
-    (
-        "2",
-        "Residual blocks",
-        "basic, bottleneck,\nResNet-50 counted",
-        "From ResNet to ResNeXt",
-    ),
-    (
-        "3",
-        "Width vs depth",
-        "wide ResNets at a\nfixed budget",
-        "From ResNet to ResNeXt",
-    ),
-    ("4", "Cardinality", "three equal forms,\nTable 2 rebuilt", "Cardinality"),
-    ("5", "Building ResNeXt", "template rules,\nResNeXt-29 and -50", "Cardinality"),
-    ("6", "Experiments", "cardinality sweep,\nthe explorer", "Cardinality"),
-    ("7", "Fast group convs", "why fewer FLOPs can\nrun slower", "In practice"),
-    ("8", "A toy example", "noise, random labels,\nand the fix", "In practice"),
-    ("9", "What came next", "to depthwise convs\nand detection", "In practice"),
-    ("A", "Real data", "digits and CIFAR-10", "In practice"),
-]
+# The short title, a line about it and the part of the map of each chapter, by notebook.
+BLURBS = {
+    "01_skip_connections": ("Skip connections", "why deep plain nets\nfail to train",
+                            "From ResNet to ResNeXt"),
+    "02_residual_blocks": ("Residual blocks", "basic, bottleneck,\nResNet-50 counted",
+                           "From ResNet to ResNeXt"),
+    "03_width_vs_depth": ("Width vs depth", "wide ResNets at a\nfixed budget",
+                          "From ResNet to ResNeXt"),
+    "04_cardinality": ("Cardinality", "three equal forms,\nTable 2 rebuilt", "Cardinality"),
+    "05_building_resnext": ("Building ResNeXt", "template rules,\nResNeXt-29 and -50",
+                            "Cardinality"),
+    "06_cardinality_experiments": ("Experiments", "cardinality sweep,\nthe explorer",
+                                   "Cardinality"),
+    "07_fast_grouped_convolutions": ("Fast group convs", "why fewer FLOPs can\nrun slower",
+                                     "In practice"),
+    "08_toy_example_revisited": ("A toy example", "noise, random labels,\nand the fix",
+                                 "In practice"),
+    "09_where_cardinality_went_next": ("What came next", "to depthwise convs\nand detection",
+                                       "In practice"),
+    "appendix_real_data": ("Real data", "digits and CIFAR-10", "In practice"),
+}  # fmt: skip
+
+
+def toc_notebooks() -> list[str]:
+    """The chapter notebooks (file stems) in the order of ``_toc.yml``, the one chapter list."""
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    stems = re.findall(r"file:\s*chapters/([\w-]+)", toc)
+    return [s for s in stems if (ROOT / "chapters" / f"{s}.ipynb").is_file()]
+
+
+def chapters() -> list[tuple[str, str, str, str]]:
+    """(number, title, line, part) of every chapter in the order of the table of contents."""
+    missing = [s for s in toc_notebooks() if s not in BLURBS]
+    if missing:
+        raise ValueError(
+            f"BLURBS has no entry for {missing}: add one for each new chapter"
+        )
+    return [
+        (s.split("_")[0].lstrip("0") if s[0].isdigit() else "A", *BLURBS[s])
+        for s in toc_notebooks()
+    ]
 
 
 def draw() -> plt.Figure:
@@ -54,7 +69,8 @@ def draw() -> plt.Figure:
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 4.6)
     ax.axis("off")
-    rows = [CHAPTERS[0:3], CHAPTERS[3:6], CHAPTERS[6:10]]
+    listed = chapters()
+    rows = [listed[0:3], listed[3:6], listed[6:10]]
     centres = {}
     for r, row in enumerate(rows):
         y = 3.75 - r * 1.45
@@ -82,7 +98,7 @@ def draw() -> plt.Figure:
             )
             ax.text(x, y - 0.18, sub, ha="center", va="center", fontsize=9)
             centres[num] = (x, y)
-    order = [c[0] for c in CHAPTERS]
+    order = [c[0] for c in listed]
     for a, b in zip(order, order[1:], strict=False):
         (x0, y0), (x1, y1) = centres[a], centres[b]
         if y0 == y1:
@@ -123,5 +139,4 @@ if __name__ == "__main__":
     )
     fig = draw()
     fig.savefig(out, bbox_inches="tight", metadata={"Date": None})
-    fig.savefig("/tmp/chapter_map.png", bbox_inches="tight", dpi=100)
     print(f"wrote {out.relative_to(ROOT)}")

@@ -1,14 +1,15 @@
-"""Chapter 7: timing grouped convolutions and blocks, and the figure of the timings."""
+"""helpers.timing: the step timer, taking turns, GFLOP/s, and the timings of chapters 3, 7-9."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from helpers import grouped, plots
+from helpers import grouped, models, timing
 
 
 def test_time_grouped_conv_rows_cover_every_impl_and_cardinality():
-    rows = grouped.time_grouped_conv(
+    rows = timing.time_grouped_conv(
         [1, 2, 4],
         ["split", "auto"],
         channels=8,
@@ -33,7 +34,7 @@ def test_time_grouped_conv_rows_cover_every_impl_and_cardinality():
 
 
 def test_time_grouped_conv_skips_larger_cardinalities_of_a_slow_impl():
-    rows = grouped.time_grouped_conv(
+    rows = timing.time_grouped_conv(
         [1, 2, 4], ["split"], channels=8, batch=1, size=4, repeats=1, max_step_s=1e-9
     )
     assert [r["skipped"] for r in rows] == [False, True, True]
@@ -41,14 +42,14 @@ def test_time_grouped_conv_skips_larger_cardinalities_of_a_slow_impl():
 
 
 def test_time_grouped_conv_stops_timing_a_variant_after_its_budget():
-    rows = grouped.time_grouped_conv(
+    rows = timing.time_grouped_conv(
         [2], ["split"], channels=8, batch=1, size=4, repeats=10, budget_s=1e-9
     )
     assert rows[0]["steps"] == 1
 
 
 def test_time_resnext_blocks_counts_the_whole_block():
-    rows = grouped.time_resnext_blocks(
+    rows = timing.time_resnext_blocks(
         [(1, 4), (2, 2)], ["split"], channels=8, batch=2, size=4, repeats=1
     )
     assert [(r["C"], r["d"]) for r in rows] == [(1, 4), (2, 2)]
@@ -81,33 +82,84 @@ def test_time_resnext_blocks_counts_the_whole_block():
 def test_time_grouped_conv_rejects_bad_arguments(kwargs, match):
     args = {"cardinalities": [1, 2], "impls": ["split"], "channels": 8, **kwargs}
     with pytest.raises(ValueError, match=match):
-        grouped.time_grouped_conv(**args)
+        timing.time_grouped_conv(**args)
 
 
 def test_time_resnext_blocks_rejects_bad_shapes():
     with pytest.raises(ValueError, match="not a \\(C, d\\) pair"):
-        grouped.time_resnext_blocks([(2, 0)], ["split"], channels=8)
+        timing.time_resnext_blocks([(2, 0)], ["split"], channels=8)
     with pytest.raises(ValueError, match="shapes="):
-        grouped.time_resnext_blocks([], ["split"], channels=8)
+        timing.time_resnext_blocks([], ["split"], channels=8)
 
 
-def test_step_times_draws_one_line_per_impl_and_names_skipped_ones():
-    rows = [
-        {"impl": "native", "C": 1, "ms": 2.0},
-        {"impl": "native", "C": 2, "ms": None},
-        {"impl": "split", "C": 1, "ms": 2.5},
-        {"impl": "split", "C": 2, "ms": 3.0},
+def tiny(cardinality: int = 2, bottleneck_width: int = 2):
+    return models.build_model(
+        stages=[1],
+        width=16,
+        stem_width=8,
+        cardinality=cardinality,
+        bottleneck_width=bottleneck_width,
+        input_shape=[8, 8, 3],
+        seed=0,
+    )
+
+
+def test_step_seconds_times_every_model_in_order():
+    times = timing.step_seconds(
+        {"C=1": tiny(1, 4), "C=4": tiny(4, 1)}, batch_size=4, rounds=2, warmup=1
+    )
+    assert list(times) == ["C=1", "C=4"]
+    assert all(isinstance(t, float) and t > 0 for t in times.values())
+    fastest = timing.step_seconds(
+        {"C=1": tiny(1, 4)}, batch_size=4, rounds=3, statistic="min"
+    )
+    assert fastest["C=1"] > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"models": {}}, "models"),
+        ({"models": {"x": "not a model"}}, "models"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"rounds": 0}, "rounds"),
+        ({"warmup": -1}, "warmup"),
+        ({"seed": -1}, "seed"),
+        ({"statistic": "mean"}, "statistic"),
+    ],
+)
+def test_step_seconds_rejects_bad_arguments(kwargs, param):
+    arguments = {"models": {"tiny": tiny()}, **kwargs}
+    with pytest.raises(ValueError, match=param):
+        timing.step_seconds(**arguments)
+
+
+def test_step_timer_trains_the_model_with_either_loss():
+    net = tiny()
+    x = np.random.default_rng(0).random((2, 8, 8, 3), dtype=np.float32)
+    before = [w.copy() for w in net.get_weights()]
+    for step in (timing.step_timer(net, x), timing.step_timer(net, x, [1, 2], "adam")):
+        assert step() > 0
+    changed = [
+        not np.array_equal(a, b) for a, b in zip(before, net.get_weights(), strict=True)
     ]
-    fig = plots.step_times(rows, labels={"split": "per-group"})
-    ax = fig.axes[0]
-    assert len(ax.lines) == 2
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["native (not run for C ≥ 2)", "per-group"]
-    assert ax.get_yscale() == "log" and ax.get_xscale() == "log"
+    assert any(changed)
+    with pytest.raises(ValueError, match="optimizer='rmsprop'"):
+        timing.step_timer(net, x, optimizer="rmsprop")
 
 
-def test_step_times_rejects_rows_without_the_value():
-    with pytest.raises(ValueError, match="no key 'gflops'"):
-        plots.step_times([{"impl": "split", "C": 1, "ms": 1.0}], value="gflops")
-    with pytest.raises(ValueError, match="at least one row"):
-        plots.step_times([])
+def test_take_turns_alternates_and_stops_at_the_budget():
+    calls = []
+
+    def step(name, seconds):
+        return lambda: calls.append(name) or seconds
+
+    times = timing.take_turns(
+        {"a": step("a", 0.2), "b": step("b", 0.6)}, rounds=3, warmup=1, budget_s=1.0
+    )
+    assert calls == ["a", "b", "a", "b", "a", "b", "a"]
+    assert times == {"a": [0.2, 0.2, 0.2], "b": [0.6, 0.6]}
+
+
+def test_gflops_counts_two_operations_per_multiply_add_and_a_double_backward():
+    assert timing.gflops(multiply_adds=1e9, seconds=1.0) == 6.0
