@@ -51,23 +51,6 @@ from helpers.style import (
     use_style,
 )
 
-_DIAGRAMS = (
-    "DIAGRAM_KINDS",
-    "block_diagram",
-    "block_diagram_with_table",
-    "naive_block_diagram",
-)
-
-
-def __getattr__(name: str) -> Any:
-    """The block diagrams lived here before :mod:`helpers.diagrams`; the old names still work."""
-    if name in _DIAGRAMS:
-        from helpers import diagrams
-
-        return getattr(diagrams, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "OKABE_ITO",
     "PALETTE",

@@ -547,7 +547,8 @@ def figure_to_svg(fig: Any) -> str:
 
     Examples
     --------
-    >>> svg = figure_to_svg(plots.block_diagram("plain"))
+    >>> from helpers import diagrams
+    >>> svg = figure_to_svg(diagrams.block_diagram("plain"))
     >>> svg.startswith("<svg") and "<?xml" not in svg
     True
     """

@@ -296,8 +296,7 @@ def test_code_cells_fit_the_column(built_html, server, browser):
     assert not wide, f"{len(wide)} code blocks of <= 88 columns scroll:\n" + "\n".join(
         wide
     )
-    if long_lines:
-        pytest.xfail(
-            f"{len(long_lines)} code cells have lines over 88 columns:\n"
-            + "\n".join(long_lines)
-        )
+    assert not long_lines, (
+        f"{len(long_lines)} code cells have lines over 88 columns:\n"
+        + "\n".join(long_lines)
+    )

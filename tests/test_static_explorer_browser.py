@@ -14,7 +14,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from helpers import plots, widgets  # noqa: E402
+from helpers import diagrams, widgets  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,8 @@ def page_file(tmp_path_factory):
         runs, sliders=("seed", "cardinality"), metrics=("loss",)
     )
     choice = widgets.static_choice(
-        {c: plots.block_diagram("resnext_c", cardinality=c) for c in (1, 32)}, label="C"
+        {c: diagrams.block_diagram("resnext_c", cardinality=c) for c in (1, 32)},
+        label="C",
     )
     path = tmp_path_factory.mktemp("explorer") / "page.html"
     path.write_text(
