@@ -3,6 +3,8 @@ a diagram with its table keeps its boxes, and bad input raises ValueError naming
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import pytest
 
@@ -93,11 +95,10 @@ def test_min_width_gives_every_panel_of_a_slider_the_same_size():
             "resnext_a", ROWS, min_width=9.0, cardinality=c, bottleneck_width=d
         )
         assert fig.get_figwidth() == pytest.approx(9.0)
-        svg = widgets.figure_to_svg(
-            fig
-        )  # tight bounding box: the invisible frame keeps width
-        sizes.add(svg[: svg.index(">")].split('height="')[0])
-    assert len(sizes) == 1
+        # Saved with a tight bounding box: the invisible frame keeps the width.
+        svg = widgets.figure_to_svg(fig)
+        sizes.add(re.search(r' width="([0-9.]+pt)"', svg[: svg.index(">")]).group(1))
+    assert len(sizes) == 1, sizes
 
 
 def test_a_wide_diagram_is_not_cut_by_a_small_min_width():
