@@ -26,9 +26,15 @@ def in_book_build() -> bool:
     Examples
     --------
     >>> import os
-    >>> os.environ.pop("RESNEXT_BOOK_BUILD", None) and None
+    >>> saved = os.environ.pop("RESNEXT_BOOK_BUILD", None)
     >>> in_book_build()
     False
+    >>> os.environ["RESNEXT_BOOK_BUILD"] = "1"
+    >>> in_book_build()
+    True
+    >>> del os.environ["RESNEXT_BOOK_BUILD"]
+    >>> if saved is not None:
+    ...     os.environ["RESNEXT_BOOK_BUILD"] = saved
     """
     return os.environ.get(BUILD_ENV_VAR, "") not in ("", "0")
 
