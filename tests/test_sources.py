@@ -161,9 +161,13 @@ def test_no_module_is_over_800_lines(module):
     assert lines <= 800, f"helpers/{module}.py has {lines} lines: split it by concern"
 
 
+# The sibling folder a session's tools live in; spelt in two parts so this file is not a hit.
+OUTSIDE = "../" + "shared"
+
+
 def test_nothing_points_outside_the_repository():
     sources = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("tools/*.py")]
     sources += list(HELPERS.glob("*.py"))
     for path in sources:
         text = path.read_text(encoding="utf-8")
-        assert "../shared" not in text and "/tmp/" not in text, path.name
+        assert OUTSIDE not in text and "/tmp/" not in text, path.name
