@@ -55,14 +55,17 @@ def test_dict_values_set_several_model_keys_together():
 
 
 def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypatch):
-    runs = sweep.run_grid(
-        TINY,
-        {"cardinality": [1, 2]},
-        seeds=[0, 1],
-        data=TINY_DATA,
-        epochs=1,
-        progress=False,
-    )
+    def grid() -> list[dict]:
+        return sweep.run_grid(
+            TINY,
+            {"cardinality": [1, 2]},
+            seeds=[0, 1],
+            data=TINY_DATA,
+            epochs=1,
+            progress=False,
+        )
+
+    runs = grid()
     assert [
         (r["config"]["model"]["cardinality"], r["config"]["seed"]) for r in runs
     ] == [
@@ -77,14 +80,7 @@ def test_run_grid_trains_each_point_and_seed_once_then_reads_the_cache(monkeypat
     monkeypatch.setattr(
         training, "_fit", lambda *a, **k: pytest.fail("not read from cache")
     )
-    again = sweep.run_grid(
-        TINY,
-        {"cardinality": [1, 2]},
-        seeds=[0, 1],
-        data=TINY_DATA,
-        epochs=1,
-        progress=False,
-    )
+    again = grid()
     assert again == runs
 
 
