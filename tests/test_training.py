@@ -125,6 +125,40 @@ def test_a_config_run_is_read_from_the_cache_the_second_time(small_data, monkeyp
         training.train(TINY, small_data, epochs=1, seed=11, cache=False, progress=False)
 
 
+def test_weight_decay_is_part_of_the_key_only_when_it_is_used(small_data):
+    settings = {"epochs": 2, "seed": 0, "batch_size": 32, "learning_rate": 0.1}
+    model = training.model_config(TINY, small_data)
+    plain = training.run_config(model, small_data, optimizer="sgd", **settings)
+    decayed = training.run_config(
+        model, small_data, optimizer="sgd", weight_decay=5e-4, **settings
+    )
+    assert (
+        "weight_decay" not in plain
+    )  # keys of runs made before it existed still match
+    assert decayed == {**plain, "weight_decay": 5e-4}
+    assert cache.run_key(plain) != cache.run_key(decayed)
+
+
+def test_weight_decay_changes_training_and_retrain_keeps_it(small_data):
+    def run(decay):
+        return training.train(
+            TINY,
+            small_data,
+            epochs=1,
+            optimizer="sgd",
+            learning_rate=0.05,
+            weight_decay=decay,
+            cache=False,
+            progress=False,
+        )
+
+    without, heavy = run(0.0), run(0.5)
+    assert heavy["history"]["loss"] != without["history"]["loss"]
+    again = training.retrain(heavy)
+    assert again["config"] == heavy["config"]
+    assert again["history"]["loss"] == heavy["history"]["loss"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "param"),
     [
@@ -135,6 +169,7 @@ def test_a_config_run_is_read_from_the_cache_the_second_time(small_data, monkeyp
         ({"learning_rate": 0.0}, "learning_rate"),
         ({"learning_rate": math.inf}, "learning_rate"),
         ({"optimizer": "rmsprop"}, "optimizer"),
+        ({"weight_decay": -1e-4}, "weight_decay"),
         ({"progress": "loud"}, "progress"),
         ({"model_or_config": {**TINY, "cardinalty": 4}}, "cardinalty"),
         ({"model_or_config": {**TINY, "num_classes": 3}}, "num_classes"),
