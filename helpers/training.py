@@ -446,6 +446,14 @@ def train(
     epochs, seed, batch_size, learning_rate, optimizer, weight_decay = check_args(
         epochs, seed, batch_size, learning_rate, optimizer, weight_decay
     )
+    settings = {
+        "epochs": epochs,
+        "seed": seed,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "optimizer": optimizer,
+        "weight_decay": weight_decay,
+    }
     progress_mode = _progress_mode(progress)
     if dataset is None:
         dataset = data_module.load()
@@ -456,16 +464,7 @@ def train(
 
     if isinstance(model_or_config, dict):
         model_cfg = model_config(model_or_config, dataset)
-        config = run_config(
-            model_cfg,
-            dataset,
-            epochs,
-            seed,
-            batch_size,
-            learning_rate,
-            optimizer,
-            weight_decay,
-        )
+        config = run_config(model_cfg, dataset, **settings)
         label = _describe(model_cfg, "model")
 
         def compute(config: dict[str, Any]) -> dict[str, Any]:
@@ -488,16 +487,7 @@ def train(
         )
     model = model_or_config
     described = {"name": model.name, "params": int(model.count_params())}
-    config = run_config(
-        described,
-        dataset,
-        epochs,
-        seed,
-        batch_size,
-        learning_rate,
-        optimizer,
-        weight_decay,
-    )
+    config = run_config(described, dataset, **settings)
     _seed_everything(seed)
     return _fit(model, dataset, config, progress_mode, model.name, on_epoch)
 
