@@ -37,7 +37,9 @@ __all__ = [
     "KEY_LABELS",
     "SHORT_NAMES",
     "Summary",
+    "Difference",
     "as_runs",
+    "compare",
     "final",
     "flat_config",
     "format_value",
@@ -46,6 +48,7 @@ __all__ = [
     "label",
     "mean_std",
     "metric_label",
+    "seeds_needed",
     "select",
     "setting",
     "summarize",
@@ -402,6 +405,90 @@ def summary(values: Iterable[float]) -> Summary:
     mean, std = mean_std(array)
     ci95 = t95(n - 1) * std / math.sqrt(n) if n > 1 else math.nan
     return Summary(float(mean), float(std), float(ci95), n, tuple(array.tolist()))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``mean(a) - mean(b)`` with its standard error, the t-based 95% confidence interval
+    (half-width ``ci95``, ``df`` degrees of freedom) and ``z = mean / se``, the difference in
+    standard errors. ``paired``: per-seed differences (same seeds on both sides); otherwise
+    Welch's unequal-variance comparison of two independent samples."""
+
+    mean: float
+    se: float
+    ci95: float
+    df: int
+    paired: bool
+
+    @property
+    def z(self) -> float:
+        return (
+            self.mean / self.se if self.se > 0 else math.copysign(math.inf, self.mean)
+        )
+
+
+def compare(a: Iterable[float], b: Iterable[float], paired: bool = False) -> Difference:
+    """How far apart two sets of final values are: :class:`Difference` of ``a - b``.
+
+    Examples
+    --------
+    >>> d = compare([0.30, 0.32, 0.28], [0.10, 0.11, 0.09])
+    >>> round(d.mean, 3), round(d.se, 4), d.df, round(d.z, 1)
+    (0.2, 0.0129, 2, 15.5)
+    >>> p = compare([0.30, 0.32, 0.28], [0.10, 0.11, 0.09], paired=True)
+    >>> round(p.se, 4), p.df
+    (0.0058, 2)
+    """
+    x, y = np.asarray(list(a), dtype=float), np.asarray(list(b), dtype=float)
+    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
+        raise ValueError(
+            f"a and b: expected at least two values each, got {x.size} and {y.size}"
+        )
+    if paired:
+        if x.size != y.size:
+            raise ValueError(
+                f"paired=True needs as many values in a as in b, got {x.size} and {y.size}"
+            )
+        d = summary(x - y)
+        return Difference(d.mean, d.std / math.sqrt(d.n), d.ci95, d.n - 1, True)
+    va, vb = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
+    se = math.sqrt(va + vb)
+    # Welch-Satterthwaite degrees of freedom, rounded down (conservative).
+    df = (va + vb) ** 2 / (va**2 / (x.size - 1) + vb**2 / (y.size - 1)) if se else 1
+    df = max(1, int(df))
+    mean = float(x.mean() - y.mean())
+    return Difference(mean, se, t95(df) * se, df, False)
+
+
+def seeds_needed(
+    effect: float, std: float, paired: bool = False, power: float = 0.8
+) -> int:
+    """Seeds per configuration needed to detect a true difference ``effect`` between two
+    configurations whose final values vary by ``std`` over seeds (for ``paired``: the std of
+    the per-seed differences), with a two-sided 95% t-test and the given power.
+
+    Uses the normal approximation of the power, ``Phi(effect / se - t95(df))``, with the
+    standard error and degrees of freedom of :func:`compare` for ``n`` seeds.
+
+    Examples
+    --------
+    >>> seeds_needed(1.7, 1.0), seeds_needed(1.7, 2.0), seeds_needed(1.7, 2.0, paired=True)
+    (7, 23, 13)
+    """
+    effect = abs(float(effect))
+    if not math.isfinite(effect) or effect == 0:
+        raise ValueError(f"effect must be a non-zero number, got effect={effect!r}")
+    if not (isinstance(std, int | float) and math.isfinite(std) and std > 0):
+        raise ValueError(f"std must be a positive number, got std={std!r}")
+    if not 0.5 <= power < 1:
+        raise ValueError(f"power must be in [0.5, 1), got power={power!r}")
+    for n in range(2, 100_001):
+        se = std / math.sqrt(n) if paired else std * math.sqrt(2 / n)
+        df = n - 1 if paired else 2 * n - 2
+        reached = 0.5 * (1 + math.erf((effect / se - t95(df)) / math.sqrt(2)))
+        if reached >= power:
+            return n
+    return 100_001  # pragma: no cover - effects below std / 300
 
 
 def summarize(
