@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-SECTIONS = ["bench_models", "bench_training", "bench_widgets"]
+SECTIONS = ["bench_models", "bench_training", "bench_sweeps", "bench_widgets"]
 
 
 def report(section: str, rows: list[dict]) -> None:

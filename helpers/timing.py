@@ -34,6 +34,7 @@ from helpers.grouped import IMPLS, GroupedConv2D, on_gpu, resolve_impl
 
 __all__ = [
     "gflops",
+    "roofline_seconds",
     "step_seconds",
     "step_timer",
     "take_turns",
@@ -53,6 +54,75 @@ def gflops(multiply_adds: float, seconds: float) -> float:
     3.0
     """
     return 6 * multiply_adds / seconds / 1e9
+
+
+def _elements(tensors: Any) -> int:
+    """Number of values in a tensor or a list of tensors, without the batch axis."""
+    if isinstance(tensors, list | tuple):
+        return sum(_elements(t) for t in tensors)
+    return int(np.prod(tensors.shape[1:]))
+
+
+def roofline_seconds(
+    model: keras.Model, batch_size: int, peak_gflops: float, bandwidth_gbs: float
+) -> dict[str, float]:
+    """The roofline bound of one training step: the least time it can take on a machine that
+    does ``peak_gflops`` and moves ``bandwidth_gbs`` gigabytes per second.
+
+    Each layer is bounded on its own by its arithmetic or its memory traffic, whichever takes
+    longer, and the bounds add up. A convolution or dense layer does ``6 * multiply_adds``
+    operations (forward, and twice that backward) and moves its input, output and weights three
+    times (forward; gradient of the input; gradient of the weights). Any other layer (BN, ReLU,
+    addition, pooling) does next to no arithmetic but reads and writes its values: five
+    crossings of the memory bus per value (forward read and write; backward reads the gradient
+    and the input and writes a gradient). All values are float32 (4 bytes).
+
+    Returns
+    -------
+    dict
+        ``{"seconds", "compute_seconds", "memory_seconds", "flops", "bytes"}``: the bound, the
+        parts of it spent by layers bounded by arithmetic and by memory, and the totals.
+
+    Examples
+    --------
+    >>> x = keras.Input((8, 8, 16))
+    >>> y = keras.layers.ReLU()(keras.layers.Conv2D(16, 3, padding="same")(x))
+    >>> bound = roofline_seconds(keras.Model(x, y), 32, peak_gflops=100, bandwidth_gbs=10)
+    >>> bound["flops"] == 6 * 3 * 3 * 16 * 16 * 8 * 8 * 32
+    True
+    >>> bound["memory_seconds"] > 0 and bound["seconds"] > bound["compute_seconds"]
+    True
+    """
+    from helpers.blocks import all_layers
+    from helpers.complexity import count_layer_multiply_adds
+
+    batch_size = checks.positive_int("batch_size", batch_size)
+    peak = checks.number("peak_gflops", peak_gflops, low=1e-9) * 1e9
+    bandwidth = checks.number("bandwidth_gbs", bandwidth_gbs, low=1e-9) * 1e9
+    totals = dict.fromkeys(
+        ("seconds", "compute_seconds", "memory_seconds", "flops", "bytes"), 0.0
+    )
+    for layer in all_layers(model):
+        if type(layer).__name__ == "InputLayer":
+            continue
+        inputs, outputs = _elements(layer.input), _elements(layer.output)
+        multiply_adds = count_layer_multiply_adds(layer) * batch_size
+        if multiply_adds:
+            weights = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
+            flops = 6.0 * multiply_adds
+            values = 3 * (batch_size * (inputs + outputs) + weights)
+        else:
+            flops = 0.0
+            values = 5 * batch_size * max(inputs, outputs)
+        moved = 4.0 * values
+        compute, memory = flops / peak, moved / bandwidth
+        totals["seconds"] += max(compute, memory)
+        totals["compute_seconds" if compute >= memory else "memory_seconds"] += max(
+            compute, memory
+        )
+        totals["flops"] += flops
+        totals["bytes"] += moved
+    return totals
 
 
 def step_timer(

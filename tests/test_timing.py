@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
@@ -163,3 +164,22 @@ def test_take_turns_alternates_and_stops_at_the_budget():
 
 def test_gflops_counts_two_operations_per_multiply_add_and_a_double_backward():
     assert timing.gflops(multiply_adds=1e9, seconds=1.0) == 6.0
+
+
+def test_roofline_bound_is_the_slower_of_arithmetic_and_memory_per_layer():
+    x = keras.Input((16, 16, 8))
+    conv = keras.layers.Conv2D(8, 3, padding="same", use_bias=False)
+    model = keras.Model(x, keras.layers.ReLU()(conv(x)))
+    flops = 6 * 3 * 3 * 8 * 8 * 16 * 16 * 32
+    conv_bytes = 4 * 3 * (32 * 2 * 16 * 16 * 8 + 3 * 3 * 8 * 8)
+    relu_bytes = 4 * 5 * 32 * 16 * 16 * 8
+    fast_memory = timing.roofline_seconds(model, 32, 1.0, 1e9)
+    assert fast_memory["flops"] == flops
+    assert fast_memory["bytes"] == conv_bytes + relu_bytes
+    assert fast_memory["compute_seconds"] == pytest.approx(flops / 1e9)
+    assert fast_memory["seconds"] == pytest.approx(flops / 1e9 + relu_bytes / 1e18)
+    fast_compute = timing.roofline_seconds(model, 32, 1e9, 1.0)
+    assert fast_compute["compute_seconds"] == 0
+    assert fast_compute["seconds"] == pytest.approx((conv_bytes + relu_bytes) / 1e9)
+    with pytest.raises(ValueError, match="bandwidth_gbs"):
+        timing.roofline_seconds(model, 32, 1.0, 0.0)
