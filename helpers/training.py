@@ -6,14 +6,15 @@ progress without Keras progress bars, and, when given a model config rather than
 model, stores the finished run in the cache (:mod:`helpers.cache`) so that a chapter re-runs
 in seconds.
 
-The optimizer is Adam with the learning rate following a cosine decay from
-``learning_rate`` to zero over all training steps (``optimizer="adam"``, the default), or SGD
-with Nesterov momentum 0.9 and the same schedule (``optimizer="sgd"``), optionally with
-weight decay (``weight_decay``, L2 on every weight, off by default). The ResNeXt paper trains
-with SGD, momentum 0.9 and weight decay, and divides the learning rate by 10 at fixed points (a
-step schedule); the shipped sweeps of chapters 1 and 6 use SGD with a cosine schedule (see the
-appendix "How the experiments were set up"). Adam reaches high accuracy in few epochs without
-tuning, which is what a chapter that trains in seconds needs.
+The optimizer is Adam (``optimizer="adam"``, the default) or SGD with Nesterov momentum 0.9
+(``optimizer="sgd"``), optionally with weight decay (``weight_decay``, off by default). The
+learning rate follows a cosine decay from ``learning_rate`` to zero over all training steps
+(``schedule="cosine"``, the default) or the step schedule of the ResNet and ResNeXt papers'
+CIFAR runs, divided by 10 after half and after three quarters of the steps
+(``schedule="step"``). Chapter 1's depth sweep uses SGD with the cosine schedule, chapter 6's
+main sweep SGD, weight decay and the step schedule (appendix "How the experiments were set
+up"); Adam reaches high accuracy in few epochs without tuning, which is what a chapter that
+trains in seconds needs.
 
 Examples
 --------
@@ -62,6 +63,7 @@ DEFAULT_EPOCHS = defaults.EPOCHS
 DEFAULT_LEARNING_RATE = defaults.LEARNING_RATE
 DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 OPTIMIZERS = ("adam", "sgd")
+SCHEDULES = ("cosine", "step")
 _EVAL_BATCH_SIZE = 250
 
 
@@ -131,11 +133,12 @@ def run_config(
     learning_rate: float,
     optimizer: str,
     weight_decay: float = 0.0,
+    schedule: str = "cosine",
 ) -> dict[str, Any]:
     """The ``config`` part of a run (see docs/CONTRACT.md); its hash is the cache key.
 
-    ``weight_decay`` is recorded only when it is not zero, so runs made before it existed keep
-    their keys.
+    ``weight_decay`` and ``schedule`` are recorded only when they are not the defaults (0 and
+    ``"cosine"``), so runs made before they existed keep their keys.
     """
     config = {
         "model": model,
@@ -148,6 +151,8 @@ def run_config(
     }
     if weight_decay:
         config["weight_decay"] = weight_decay
+    if schedule != "cosine":
+        config["schedule"] = schedule
     return _jsonable(config)
 
 
@@ -158,7 +163,8 @@ def check_args(
     learning_rate: Any,
     optimizer: Any,
     weight_decay: Any = 0.0,
-) -> tuple[int, int, int, float, str, float]:
+    schedule: Any = "cosine",
+) -> tuple[int, int, int, float, str, float, str]:
     epochs = checks.positive_int("epochs", epochs)
     batch_size = checks.positive_int("batch_size", batch_size)
     seed = checks.seed("seed", seed)
@@ -167,7 +173,8 @@ def check_args(
         raise ValueError("learning_rate must be a positive number, got learning_rate=0")
     checks.choice("optimizer", optimizer, OPTIMIZERS)
     weight_decay = checks.number("weight_decay", weight_decay, low=0)
-    return epochs, seed, batch_size, learning_rate, optimizer, weight_decay
+    checks.choice("schedule", schedule, SCHEDULES)
+    return epochs, seed, batch_size, learning_rate, optimizer, weight_decay, schedule
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,9 +313,16 @@ def _fit(
     batch_size, learning_rate = config["batch_size"], config["learning_rate"]
     n = len(dataset.y_train)
     steps_per_epoch = math.ceil(n / batch_size)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=learning_rate, decay_steps=epochs * steps_per_epoch
-    )
+    total = epochs * steps_per_epoch
+    if config.get("schedule", "cosine") == "step":
+        schedule = keras.optimizers.schedules.PiecewiseConstantDecay(
+            boundaries=[total // 2, (3 * total) // 4],
+            values=[learning_rate, learning_rate / 10, learning_rate / 100],
+        )
+    else:
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=learning_rate, decay_steps=total
+        )
     # Keras applies weight decay as w -= learning_rate * weight_decay * w at each step.
     decay = config.get("weight_decay") or None
     if config["optimizer"] == "adam":
@@ -397,6 +411,7 @@ def train(
     learning_rate: float = DEFAULT_LEARNING_RATE,
     optimizer: str = "adam",
     weight_decay: float = 0.0,
+    schedule: str = "cosine",
     cache: bool = True,
     progress: bool | str | None = None,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
@@ -420,6 +435,9 @@ def train(
         ``"adam"`` (default) or ``"sgd"`` (Nesterov momentum 0.9).
     weight_decay
         Decay of every weight per step, scaled by the learning rate (0: none, the default).
+    schedule
+        ``"cosine"`` (default): cosine decay to zero over all steps; ``"step"``: divided by 10
+        after half and after three quarters of the steps.
     cache
         Read a finished run from the cache and store new ones (model configs only).
     progress
@@ -443,8 +461,10 @@ def train(
     >>> run["history"]["val_accuracy"]  # doctest: +SKIP
     [0.8...]
     """
-    epochs, seed, batch_size, learning_rate, optimizer, weight_decay = check_args(
-        epochs, seed, batch_size, learning_rate, optimizer, weight_decay
+    epochs, seed, batch_size, learning_rate, optimizer, weight_decay, schedule = (
+        check_args(
+            epochs, seed, batch_size, learning_rate, optimizer, weight_decay, schedule
+        )
     )
     settings = {
         "epochs": epochs,
@@ -453,6 +473,7 @@ def train(
         "learning_rate": learning_rate,
         "optimizer": optimizer,
         "weight_decay": weight_decay,
+        "schedule": schedule,
     }
     progress_mode = _progress_mode(progress)
     if dataset is None:
@@ -496,7 +517,8 @@ def retrain(
     run: dict[str, Any], cache: bool = False, progress: bool | str | None = None
 ) -> dict[str, Any]:
     """Train again with exactly the settings a run records (model, data, epochs, seed, batch
-    size, learning rate, optimizer, weight decay), e.g. to check that a shipped run reproduces.
+    size, learning rate, optimizer, weight decay, schedule), e.g. to check that a shipped run
+    reproduces.
 
     Examples
     --------
@@ -512,6 +534,7 @@ def retrain(
         config["model"],
         data_module.from_config(config["data"]),
         weight_decay=config.get("weight_decay", 0.0),
+        schedule=config.get("schedule", "cosine"),
         cache=cache,
         progress=progress,
         **{key: config[key] for key in keys},

@@ -125,7 +125,7 @@ def test_a_config_run_is_read_from_the_cache_the_second_time(small_data, monkeyp
         training.train(TINY, small_data, epochs=1, seed=11, cache=False, progress=False)
 
 
-def test_weight_decay_is_part_of_the_key_only_when_it_is_used(small_data):
+def test_weight_decay_and_schedule_are_in_the_key_only_when_used(small_data):
     settings = {"epochs": 2, "seed": 0, "batch_size": 32, "learning_rate": 0.1}
     model = training.model_config(TINY, small_data)
     plain = training.run_config(model, small_data, optimizer="sgd", **settings)
@@ -137,6 +137,40 @@ def test_weight_decay_is_part_of_the_key_only_when_it_is_used(small_data):
     )  # keys of runs made before it existed still match
     assert decayed == {**plain, "weight_decay": 5e-4}
     assert cache.run_key(plain) != cache.run_key(decayed)
+    stepped = training.run_config(
+        model, small_data, optimizer="sgd", schedule="step", **settings
+    )
+    assert "schedule" not in plain and stepped == {**plain, "schedule": "step"}
+
+
+def test_the_step_schedule_divides_the_rate_by_ten_twice(small_data, monkeypatch):
+    import keras
+
+    seen = {}
+    real = keras.optimizers.SGD
+
+    def spy(learning_rate, **kwargs):
+        seen["schedule"] = learning_rate
+        return real(learning_rate=learning_rate, **kwargs)
+
+    monkeypatch.setattr(keras.optimizers, "SGD", spy)
+    run = training.train(
+        TINY,
+        small_data,
+        epochs=4,
+        batch_size=32,
+        optimizer="sgd",
+        learning_rate=0.1,
+        schedule="step",
+        cache=False,
+        progress=False,
+    )
+    steps = 4 * -(-len(small_data.y_train) // 32)
+    rates = [float(seen["schedule"](step)) for step in range(steps)]
+    assert rates[0] == pytest.approx(0.1) and rates[-1] == pytest.approx(0.001)
+    assert rates[steps // 2 + 1] == pytest.approx(0.01)
+    assert sorted(set(round(r, 6) for r in rates), reverse=True) == [0.1, 0.01, 0.001]
+    assert run["config"]["schedule"] == "step"
 
 
 def test_weight_decay_changes_training_and_retrain_keeps_it(small_data):
@@ -170,6 +204,7 @@ def test_weight_decay_changes_training_and_retrain_keeps_it(small_data):
         ({"learning_rate": math.inf}, "learning_rate"),
         ({"optimizer": "rmsprop"}, "optimizer"),
         ({"weight_decay": -1e-4}, "weight_decay"),
+        ({"schedule": "linear"}, "schedule"),
         ({"progress": "loud"}, "progress"),
         ({"model_or_config": {**TINY, "cardinalty": 4}}, "cardinalty"),
         ({"model_or_config": {**TINY, "num_classes": 3}}, "num_classes"),
