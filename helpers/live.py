@@ -39,6 +39,13 @@ class LiveExplorer(ipywidgets.VBox):
         synthetic data.
     epochs, seed
         Where the epochs and seed sliders start.
+    train
+        The other training settings of :func:`helpers.training.train` (``batch_size``,
+        ``learning_rate``, ``optimizer``, ``weight_decay``, ``schedule``), e.g. those of a
+        chapter's shipped runs; missing ones take train's defaults.
+    known
+        Runs to show without training when the sliders reach their configuration (a chapter's
+        shipped runs), besides those in the run cache.
     """
 
     #: How many configurations the figure overlays.
@@ -50,8 +57,17 @@ class LiveExplorer(ipywidgets.VBox):
         data_config: Mapping[str, Any] | None = None,
         epochs: int = defaults.EPOCHS,
         seed: int = 0,
+        train: Mapping[str, Any] | None = None,
+        known: Any = (),
     ) -> None:
         w = ipywidgets
+        self.train_settings = {
+            "batch_size": defaults.BATCH_SIZE,
+            "learning_rate": defaults.LEARNING_RATE,
+            "optimizer": "adam",
+            **(train or {}),
+        }
+        self.known = {run["key"]: run for run in known}
         self.model = {**defaults.MODEL, **(model or {})}
         width = checks.positive_int("model['width']", self.model["width"])
         c0 = checks.positive_int("model['cardinality']", self.model["cardinality"])
@@ -108,18 +124,17 @@ class LiveExplorer(ipywidgets.VBox):
         return {"model": model, "epochs": self.epochs.value, "seed": self.seed.value}
 
     def cached_run(self) -> dict[str, Any] | None:
-        """The run of the current configuration from the on-disk cache, or ``None``."""
+        """The run of the current configuration: a known run, one from the on-disk cache, or
+        ``None``."""
         s = self.settings()
         config = training.run_config(
             training.model_config(s["model"], self.dataset),
             self.dataset,
-            s["epochs"],
-            s["seed"],
-            defaults.BATCH_SIZE,
-            defaults.LEARNING_RATE,
-            "adam",
+            epochs=s["epochs"],
+            seed=s["seed"],
+            **self.train_settings,
         )
-        return cache.load(config)
+        return self.known.get(cache.run_key(config)) or cache.load(config)
 
     def train(self, _button: Any = None) -> None:
         """Train the current configuration (or show it, when the cache has it)."""
@@ -131,6 +146,7 @@ class LiveExplorer(ipywidgets.VBox):
             run = training.train(
                 s["model"], self.dataset, epochs=s["epochs"], seed=s["seed"],
                 progress=False, on_epoch=lambda epoch, _logs: self._epoch_done(epoch),
+                **self.train_settings,
             )  # fmt: skip
         except Exception as error:  # noqa: BLE001 - a widget reports, it does not raise
             self._say(f"Training failed: {type(error).__name__}: {error}")
@@ -151,7 +167,9 @@ class LiveExplorer(ipywidgets.VBox):
             self._say(f"{label}: not trained yet. Press Train.")
         else:
             self._show(run)
-            self._say(f"{label}: trained before, shown from the run cache.")
+            shipped = run["key"] in self.known
+            where = "the runs shipped with the book" if shipped else "the run cache"
+            self._say(f"{label}: trained before, shown from {where}.")
 
     def _show(self, run: dict[str, Any]) -> None:
         self.shown = [r for r in self.shown if r["key"] != run["key"]][

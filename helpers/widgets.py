@@ -673,7 +673,13 @@ def explorer(
     run_list = _runs_list(runs)
     first = (records.select(run_list, **start) or run_list)[0]
     config = first["config"]
+    settings = ("batch_size", "learning_rate", "optimizer", "weight_decay", "schedule")
     live_widget = LiveExplorer(
-        config.get("model"), config.get("data"), config["epochs"], config["seed"]
+        config.get("model"),
+        config.get("data"),
+        config["epochs"],
+        config["seed"],
+        train={k: config[k] for k in settings if k in config},
+        known=[r for r in run_list if "key" in r],
     )
     return CombinedExplorer(live_widget, static)

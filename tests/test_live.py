@@ -76,3 +76,26 @@ def test_bad_arguments_raise_value_error_naming_them():
     with pytest.raises(ValueError, match="epochs"):
         live.LiveExplorer(epochs=0)
     assert defaults.MODEL["width"] % defaults.MODEL["cardinality"] == 0
+
+
+def test_shipped_runs_and_their_training_settings_are_used(tmp_path):
+    previous = cache.set_cache_dir(tmp_path)
+    try:
+        dataset = data.load(**TINY_DATA)
+        settings = {"optimizer": "sgd", "learning_rate": 0.05, "schedule": "step"}
+        shipped = training.train(
+            TINY, dataset, epochs=2, progress=False, cache=False, **settings
+        )
+        explorer = live.LiveExplorer(
+            TINY, dataset.config, epochs=2, train=settings, known=[shipped]
+        )
+        assert "shown from the runs shipped with the book" in explorer.message.value
+        assert explorer.shown[-1] is shipped
+        explorer.seed.value = 1
+        explorer.train_button.click()  # trains with the shipped runs' settings
+        trained = explorer.shown[-1]
+        assert trained["config"]["schedule"] == "step"
+        assert trained["config"]["optimizer"] == "sgd"
+        assert trained["config"]["learning_rate"] == 0.05
+    finally:
+        cache.set_cache_dir(previous)
