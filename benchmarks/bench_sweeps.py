@@ -7,8 +7,8 @@ Measured in one run, so that the ratios compare like with like:
 1. The machine: NumPy's float32 matrix product (2048 x 2048, best of 5) in GFLOP/s, the
    compute ceiling a dense kernel reaches here; and the memory bandwidth of a large array copy
    (best of 5), in GB/s.
-2. Each distinct network shape of the sweeps ``depth`` and ``cardinality`` (at the sweep's own
-   batch size): the fastest of 12 training steps (forward, backward, update; random inputs),
+2. Each distinct network shape of the sweeps ``depth`` and ``cardinality_table3`` (at the sweep's
+   own batch size): the fastest of 12 training steps (forward, backward, update; random inputs),
    as useful GFLOP/s (``6 * multiply-adds`` per image, see :func:`helpers.timing.gflops`), as
    a share of the matrix product's GFLOP/s (target: 40%), and against the network's roofline
    bound (:func:`helpers.timing.roofline_seconds`: each layer limited by the matrix product's
@@ -34,7 +34,7 @@ MATMUL_SIZE = 2048
 COPY_BYTES = 256 * 2**20
 REPEATS = 5
 STEPS = 12
-SWEEPS = ("depth", "cardinality")
+SWEEPS = ("depth", "cardinality_table3")
 SHARE_TARGET = 0.40
 BOUND_TARGET = 0.75
 
@@ -82,7 +82,9 @@ def _shapes() -> list[tuple[str, dict[str, Any], int]]:
             seen.add(key)
             layers = 6 * config["stages"][0] + 2
             if config["block"] == "resnext":
-                label = f"{name}: C={config['cardinality']} d={config['bottleneck_width']}"
+                label = (
+                    f"{name}: C={config['cardinality']} d={config['bottleneck_width']}"
+                )
             else:
                 label = f"{name}: {config['block']} {layers} layers"
             shapes.append((label, config, batch))
@@ -132,6 +134,8 @@ def run(report: Callable[[str, list[dict]], None]) -> None:
     report("Training throughput of the sweep networks", rows)
     shares = [float(r["share of matmul"].rstrip("%")) / 100 for r in rows]
     bounds = [float(r["share of bound"].rstrip("%")) / 100 for r in rows]
+    pairs = zip(shares, bounds, strict=True)
+    either = [s >= SHARE_TARGET or b >= BOUND_TARGET for s, b in pairs]
     report(
         "Targets",
         [
@@ -142,6 +146,10 @@ def run(report: Callable[[str, list[dict]], None]) -> None:
             {
                 "measure": f"networks at >= {BOUND_TARGET:.0%} of their roofline bound",
                 "value": f"{sum(b >= BOUND_TARGET for b in bounds)} of {len(rows)}",
+            },
+            {
+                "measure": "networks meeting either target",
+                "value": f"{sum(either)} of {len(rows)}",
             },
         ],
     )

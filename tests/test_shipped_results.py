@@ -14,14 +14,14 @@ from helpers.runs import select
 
 pytestmark = pytest.mark.slow
 
-#: Accuracy differences allowed between machines (the harder task is noisier).
-TOLERANCE = {"cardinality_hard": 0.04}
+#: Accuracy differences allowed between machines (the noisy task of table3 is noisier).
+TOLERANCE = {"cardinality_table3": 0.04}
 
 
 @pytest.mark.parametrize("name", sorted(sweep.SWEEPS))
 def test_a_shipped_run_reproduces(name):
     shipped = sweep.load_precomputed(name)
-    if name in ("cardinality", "cardinality_hard"):
+    if name == "cardinality":
         shape = {k: defaults.MODEL[k] for k in ("cardinality", "bottleneck_width")}
         [run] = select(shipped["runs"], seed=0, **shape)
     else:

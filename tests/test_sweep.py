@@ -152,6 +152,58 @@ def test_cli_writes_the_precomputed_format(tmp_path, monkeypatch, capsys):
         sweep.main(["no-such-sweep"])
 
 
+def test_an_interrupted_sweep_resumes_with_an_eta_and_records_its_timing(
+    tmp_path, monkeypatch, capsys
+):
+    def tiny_sweep():
+        return sweep.Sweep(
+            description="tiny, three seeds",
+            base_config=TINY,
+            grid={"cardinality": [1]},
+            seeds=(5, 6, 7),
+            data=TINY_DATA,
+            train={"epochs": 1, "optimizer": "sgd", "weight_decay": 1e-4},
+        )
+
+    monkeypatch.setitem(sweep.SWEEPS, "tiny3", tiny_sweep)
+    real_train, calls = training.train, []
+
+    def interrupted(*args, **kwargs):
+        if kwargs["seed"] == 6 and not calls:
+            calls.append("stopped")
+            raise KeyboardInterrupt
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(training, "train", interrupted)
+    out = tmp_path / "tiny3.json"
+    with pytest.raises(KeyboardInterrupt):
+        sweep.main(["tiny3", "--out", str(out)])
+    assert not out.exists()
+    capsys.readouterr()
+
+    assert sweep.main(["tiny3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "1 of 3 runs are in the cache; 2 to train" in printed
+    assert "[run 2/3, 0/2 trained, ETA after the first run]" in printed
+    assert "[run 3/3, 1/2 trained, ETA" in printed
+    written = json.loads(out.read_text())
+    timing = written["timing"]
+    assert timing["runs_trained"] == 2
+    assert timing["train_seconds"] == pytest.approx(
+        sum(sum(r["history"]["seconds"]) for r in written["runs"]), abs=0.1
+    )
+    # Training time counts every run, also the one trained before the interruption.
+    trained_now = written["runs"][1:]
+    assert timing["wall_seconds"] >= sum(
+        sum(r["history"]["seconds"]) for r in trained_now
+    )
+    assert [r["config"]["weight_decay"] for r in written["runs"]] == [1e-4] * 3
+
+
+def test_eta_clock_reads_like_a_person_would_say_it():
+    assert [sweep._clock(s) for s in (5, 95, 3725)] == ["1 min", "2 min", "1 h 02 min"]
+
+
 def test_load_precomputed_rejects_bad_names_and_files(tmp_path):
     with pytest.raises(ValueError, match="name"):
         sweep.load_precomputed("../etc/passwd")
@@ -192,28 +244,14 @@ def test_the_axis_keeps_the_grouped_width_and_ends_depthwise():
     assert len(spec.seeds) >= 3 and spec.data == {}
 
 
-def test_the_hard_sweep_changes_only_the_data():
-    plain, hard = sweep.SWEEPS["cardinality"](), sweep.SWEEPS["cardinality_hard"]()
-    assert hard.grid == plain.grid
-    assert hard.base_config == plain.base_config
-    assert hard.seeds == plain.seeds and len(hard.seeds) >= 3
-    assert hard.train == plain.train
-    assert hard.data == {"variation": 1.0} and plain.data == {}
-
-
-def test_the_shipped_sweeps_of_chapter_6_share_their_shapes():
-    plain = sweep.load_precomputed("cardinality")
-    hard = sweep.load_precomputed("cardinality_hard")
-
-    def shapes(result):
-        return sorted(
-            (
-                r["config"]["model"]["cardinality"],
-                r["config"]["model"]["bottleneck_width"],
-            )
-            for r in result["runs"]
-        )
-
-    assert shapes(plain) == shapes(hard)
-    assert {r["config"]["data"]["variation"] for r in hard["runs"]} == {1.0}
-    assert {r["config"]["data"]["variation"] for r in plain["runs"]} == {0.5}
+def test_the_table3_sweep_keeps_d_at_least_4_at_equal_complexity():
+    spec = sweep.SWEEPS["cardinality_table3"]()
+    width = spec.base_config["width"]
+    budget = complexity.block_params(*sweep.TABLE3_BUDGET_SHAPE, width)
+    shapes = [(m["cardinality"], m["bottleneck_width"]) for m in spec.grid["model"]]
+    assert [c for c, _ in shapes] == [1, 2, 4, 8]
+    assert all(d >= 4 for _, d in shapes)
+    assert all(
+        abs(complexity.block_params(c, d, width) / budget - 1) < 0.06 for c, d in shapes
+    )
+    assert len(spec.seeds) >= 5 and spec.train["schedule"] == "step"

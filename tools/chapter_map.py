@@ -40,7 +40,9 @@ BLURBS = {
                                  "In practice"),
     "09_where_cardinality_went_next": ("What came next", "to depthwise convs\nand detection",
                                        "In practice"),
-    "appendix_real_data": ("Real data", "digits and CIFAR-10", "In practice"),
+    "appendix_real_data": ("Appendices", "real data; how the\nexperiments were set up",
+                           "In practice"),
+    "appendix_regime": ("Appendices", "", "In practice"),
 }  # fmt: skip
 
 
@@ -69,7 +71,10 @@ def draw() -> plt.Figure:
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 4.6)
     ax.axis("off")
-    listed = chapters()
+    listed = []
+    for chapter in chapters():  # the appendices share one box, "A"
+        if chapter[0] not in [c[0] for c in listed]:
+            listed.append(chapter)
     rows = [listed[0:3], listed[3:6], listed[6:10]]
     centres = {}
     for r, row in enumerate(rows):
